@@ -1,0 +1,3 @@
+//! Benchmarks of the cancel tree.
+
+fn main() {}

@@ -1,0 +1,417 @@
+//! The cancel tree: one [`Node`] per cancellable context.
+//!
+//! # Invariants
+//!
+//! * `done` goes from `LIVE` to `CANCELED` or `DEADLINE` once, and only while
+//!   `state` is locked. `cause` is written in the same critical section, before
+//!   the flag, so whoever sees the flag (Acquire) and then locks sees the cause.
+//! * A waiter is registered only under `state`'s lock and only after reading
+//!   `done == LIVE` under that lock; the canceller sets `done` and takes every
+//!   waiter in one critical section. So a waiter either sees the flag, or is
+//!   in the set the canceller wakes: no wake-up can be lost. The lock-free
+//!   `is_done` fast path only ever answers "done" early; "not done" is always
+//!   confirmed under the lock before a waiter parks.
+//! * `users` counts the handles that can still observe or cancel the node —
+//!   `Ctx` clones, the `CancelHandle`, pending after-funcs, and every *linked*
+//!   child (a live child keeps its parent in the tree so that a cancel from
+//!   above still reaches it). When `users` drops to zero the node unlinks
+//!   itself from its parent: creating and dropping children leaves the parent
+//!   as it was.
+//! * `linked` is true while the node holds a slot in its parent's `children`
+//!   and one of its parent's `users`. It is cleared exactly once, by whoever
+//!   unlinks the node (its own cancel, its last user's drop, or the parent's
+//!   cancel, which takes the whole `children` slab at once).
+//! * After a node is done, nothing is ever inserted into its `children`,
+//!   `waiters` or `after` slabs again, so a stale slab key can only miss.
+//!   While it is live, keys are removed only by their owner (a child removes
+//!   only its own slot, checked by pointer; a waiter only its own key).
+//!
+//! # Lock order
+//!
+//! A node's lock is never held while another node's lock is taken, and no
+//! user code (wakers, after-funcs) runs under a lock. Cancelling walks the tree
+//! with an explicit stack, so depth costs heap, not call stack.
+
+use std::task::Waker;
+
+use slab::Slab;
+
+use crate::Instant;
+use crate::cause::{Cause, CtxError};
+use crate::sync::{Arc, AtomicU8, AtomicUsize, Mutex, Ordering, fence, lock};
+
+const LIVE: u8 = 0;
+const CANCELED: u8 = 1;
+const DEADLINE: u8 = 2;
+
+type AfterFn = Box<dyn FnOnce() + Send + 'static>;
+
+pub(crate) struct Node {
+    done: AtomicU8,
+    users: AtomicUsize,
+    /// Set at creation, taken only in `Drop` (to free long chains iteratively).
+    parent: Option<Arc<Node>>,
+    /// This node's key in `parent.children`, valid while `linked`.
+    slot: usize,
+    /// The earliest deadline along the chain.
+    deadline: Option<Instant>,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    cause: Option<Cause>,
+    linked: bool,
+    children: Slab<Arc<Node>>,
+    waiters: Slab<Waker>,
+    /// Pending after-funcs, each with an id so a stale `stop` cannot remove a
+    /// later registration that reused its slab key.
+    after: Slab<(u64, AfterFn)>,
+    next_after_id: u64,
+    /// A task that will cancel this node (deadline timer, signal listener);
+    /// aborted once the node is done or unobservable.
+    watcher: Option<tokio::task::AbortHandle>,
+}
+
+/// What a finished node hands back for the work done outside its lock.
+struct Finished {
+    children: Slab<Arc<Node>>,
+    was_linked: bool,
+    had_after: bool,
+}
+
+impl Node {
+    /// A root node: no parent, `users` owned by the caller.
+    pub(crate) fn root(users: usize, deadline: Option<Instant>) -> Arc<Node> {
+        Arc::new(Node {
+            done: AtomicU8::new(LIVE),
+            users: AtomicUsize::new(users),
+            parent: None,
+            slot: 0,
+            deadline,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    /// A child of `parent`, holding `users` users for the caller. If the parent
+    /// is already done, the child is born done with the parent's cause.
+    pub(crate) fn child(parent: &Arc<Node>, users: usize, deadline: Option<Instant>) -> Arc<Node> {
+        let deadline = match (parent.deadline, deadline) {
+            (Some(p), Some(c)) => Some(p.min(c)),
+            (p, c) => p.or(c),
+        };
+        let mut st = lock(&parent.state);
+        let code = parent.done.load(Ordering::Relaxed);
+        if code != LIVE {
+            let cause = st.cause.clone();
+            drop(st);
+            return Arc::new(Node {
+                done: AtomicU8::new(code),
+                users: AtomicUsize::new(users),
+                parent: None,
+                slot: 0,
+                deadline,
+                state: Mutex::new(State {
+                    cause,
+                    ..State::default()
+                }),
+            });
+        }
+        let entry = st.children.vacant_entry();
+        let node = Arc::new(Node {
+            done: AtomicU8::new(LIVE),
+            users: AtomicUsize::new(users),
+            parent: Some(parent.clone()),
+            slot: entry.key(),
+            deadline,
+            state: Mutex::new(State {
+                linked: true,
+                ..State::default()
+            }),
+        });
+        entry.insert(node.clone());
+        // The caller holds a user of `parent`, so the count cannot be zero here.
+        parent.users.fetch_add(1, Ordering::Relaxed);
+        node
+    }
+
+    #[inline]
+    pub(crate) fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire) != LIVE
+    }
+
+    #[inline]
+    pub(crate) fn err(&self) -> Option<CtxError> {
+        match self.done.load(Ordering::Acquire) {
+            LIVE => None,
+            CANCELED => Some(CtxError::Canceled),
+            _ => Some(CtxError::DeadlineExceeded),
+        }
+    }
+
+    pub(crate) fn cause(&self) -> Option<Cause> {
+        if !self.is_done() {
+            return None;
+        }
+        lock(&self.state).cause.clone()
+    }
+
+    pub(crate) fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// One more user (a `Ctx` clone, say).
+    #[inline]
+    pub(crate) fn add_user(&self) {
+        self.users.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// One user fewer; the last one unlinks the node from its parent.
+    #[inline]
+    pub(crate) fn release_user(this: &Arc<Node>) {
+        Node::release_users(this, 1);
+    }
+
+    fn release_users(this: &Arc<Node>, n: usize) {
+        if n == 0 || this.users.fetch_sub(n, Ordering::Release) != n {
+            return;
+        }
+        // Pairs with the Release decrements of every other user, as in `Arc`'s
+        // drop: their last actions on the node happen before the unlink.
+        fence(Ordering::Acquire);
+        Node::unlink_chain(this.clone());
+    }
+
+    /// Unlinks a node whose last user is gone, then each ancestor whose last
+    /// user was the node just unlinked.
+    fn unlink_chain(mut node: Arc<Node>) {
+        loop {
+            let mut st = lock(&node.state);
+            let was_linked = std::mem::take(&mut st.linked);
+            let watcher = st.watcher.take();
+            drop(st);
+            if let Some(w) = watcher {
+                w.abort();
+            }
+            match node.unlink_from_parent(was_linked) {
+                Some(parent) => node = parent,
+                None => return,
+            }
+        }
+    }
+
+    /// Removes a node's slot from its parent and releases the parent user it
+    /// held. Returns the parent when that was the parent's last user, so the
+    /// caller unlinks it in turn without recursing.
+    fn unlink_from_parent(&self, was_linked: bool) -> Option<Arc<Node>> {
+        let parent = self.parent.as_ref().filter(|_| was_linked)?;
+        let mut pst = lock(&parent.state);
+        let removed = match pst.children.get(self.slot) {
+            Some(c) if std::ptr::eq(Arc::as_ptr(c), self) => Some(pst.children.remove(self.slot)),
+            _ => None,
+        };
+        drop(pst);
+        drop(removed);
+        if parent.users.fetch_sub(1, Ordering::Release) == 1 {
+            fence(Ordering::Acquire);
+            Some(parent.clone())
+        } else {
+            None
+        }
+    }
+
+    /// Cancels this node and every descendant with `err` and `cause`. Returns
+    /// false when the node was already done (the first cancel wins).
+    pub(crate) fn cancel(this: &Arc<Node>, err: CtxError, cause: Cause) -> bool {
+        let code = match err {
+            CtxError::Canceled => CANCELED,
+            CtxError::DeadlineExceeded => DEADLINE,
+        };
+        let Some(first) = this.finish(code, &cause) else {
+            return false;
+        };
+        if first.had_after {
+            Node::release_user(this);
+        }
+        if let Some(parent) = this.unlink_from_parent(first.was_linked) {
+            Node::unlink_chain(parent);
+        }
+        let mut stack: Vec<(Arc<Node>, Slab<Arc<Node>>)> = Vec::new();
+        if !first.children.is_empty() {
+            stack.push((this.clone(), first.children));
+        }
+        while let Some((parent, children)) = stack.pop() {
+            let mut released = 0;
+            for (_, child) in children {
+                let Some(fin) = child.finish(code, &cause) else {
+                    continue;
+                };
+                released += usize::from(fin.was_linked);
+                if fin.had_after {
+                    Node::release_user(&child);
+                }
+                if !fin.children.is_empty() {
+                    stack.push((child, fin.children));
+                }
+            }
+            Node::release_users(&parent, released);
+        }
+        true
+    }
+
+    /// Marks this node done and takes what must be handled outside the lock;
+    /// wakes its waiters and dispatches its after-funcs. A node cancelled by
+    /// its parent reports `was_linked` so the parent can release, in bulk, the
+    /// users its children held (their slots went with the parent's slab).
+    fn finish(&self, code: u8, cause: &Cause) -> Option<Finished> {
+        let mut st = lock(&self.state);
+        if self.done.load(Ordering::Relaxed) != LIVE {
+            return None;
+        }
+        st.cause = Some(cause.clone());
+        self.done.store(code, Ordering::Release);
+        let was_linked = std::mem::take(&mut st.linked);
+        let waiters = std::mem::take(&mut st.waiters);
+        let after = std::mem::take(&mut st.after);
+        let children = std::mem::take(&mut st.children);
+        let watcher = st.watcher.take();
+        drop(st);
+
+        for (_, waker) in waiters {
+            waker.wake();
+        }
+        let had_after = !after.is_empty();
+        for (_, (_, f)) in after {
+            run_after(f);
+        }
+        if let Some(w) = watcher {
+            w.abort();
+        }
+        Some(Finished {
+            children,
+            was_linked,
+            had_after,
+        })
+    }
+
+    /// Registers `waker` to be woken when the node is done, or refreshes the
+    /// registration under `key`. Returns `None` when the node is already done.
+    pub(crate) fn register(&self, key: Option<usize>, waker: &Waker) -> Option<usize> {
+        let mut st = lock(&self.state);
+        if self.done.load(Ordering::Relaxed) != LIVE {
+            return None;
+        }
+        match key {
+            Some(k) => {
+                if let Some(w) = st.waiters.get_mut(k) {
+                    w.clone_from(waker);
+                }
+                Some(k)
+            }
+            None => Some(st.waiters.insert(waker.clone())),
+        }
+    }
+
+    /// Forgets a waiter that is no longer interested.
+    pub(crate) fn unregister(&self, key: usize) {
+        let mut st = lock(&self.state);
+        if self.done.load(Ordering::Relaxed) == LIVE {
+            st.waiters.try_remove(key);
+        }
+    }
+
+    /// Registers `f` to run once the node is done. Returns `Err(f)` when the
+    /// node is already done, so the caller runs it.
+    pub(crate) fn add_after(&self, f: AfterFn) -> Result<u64, AfterFn> {
+        let mut st = lock(&self.state);
+        if self.done.load(Ordering::Relaxed) != LIVE {
+            return Err(f);
+        }
+        let id = st.next_after_id;
+        st.next_after_id += 1;
+        st.after.insert((id, f));
+        if st.after.len() == 1 {
+            // Pending after-funcs keep the node in the tree, as a registered
+            // `AfterFunc` keeps a Go context in its parent's children.
+            self.add_user();
+        }
+        Ok(id)
+    }
+
+    /// Removes the after-func `id` if it has not run. True when it was removed.
+    pub(crate) fn stop_after(this: &Arc<Node>, id: u64) -> bool {
+        let mut st = lock(&this.state);
+        let Some(key) = st.after.iter().find(|(_, (i, _))| *i == id).map(|(k, _)| k) else {
+            return false;
+        };
+        let f = st.after.remove(key);
+        let now_empty = st.after.is_empty();
+        drop(st);
+        drop(f);
+        if now_empty {
+            Node::release_user(this);
+        }
+        true
+    }
+
+    /// Attaches the task that will cancel this node; aborts it at once if the
+    /// node is already done.
+    pub(crate) fn set_watcher(&self, handle: tokio::task::AbortHandle) {
+        let mut st = lock(&self.state);
+        if self.done.load(Ordering::Relaxed) != LIVE {
+            drop(st);
+            handle.abort();
+            return;
+        }
+        st.watcher = Some(handle);
+    }
+
+    /// The number of live children registered under this node.
+    #[cfg(test)]
+    pub(crate) fn child_count(&self) -> usize {
+        lock(&self.state).children.len()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn users(&self) -> usize {
+        self.users.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        // Free a long chain of parents iteratively: recursive `Arc` drops of a
+        // chain a million deep would overflow the stack.
+        let mut parent = self.parent.take();
+        while let Some(p) = parent {
+            match Arc::try_unwrap(p) {
+                Ok(mut node) => parent = node.parent.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// Runs an after-func off the cancelling thread: on the blocking pool when a
+/// tokio runtime is at hand, else on a thread of its own.
+pub(crate) fn run_after(f: AfterFn) {
+    #[cfg(loom)]
+    {
+        f();
+    }
+    #[cfg(not(loom))]
+    {
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn_blocking(f);
+            }
+            Err(_) => {
+                std::thread::Builder::new()
+                    .name("ctxkit-after-func".into())
+                    .spawn(f)
+                    .map(drop)
+                    .unwrap_or_else(|e| panic!("ctxkit: cannot start an after-func thread: {e}"));
+            }
+        }
+    }
+}
