@@ -49,7 +49,8 @@ type AfterFn = Box<dyn FnOnce() + Send + 'static>;
 pub(crate) struct Node {
     done: AtomicU8,
     users: AtomicUsize,
-    /// Set at creation, taken only in `Drop` (to free long chains iteratively).
+    /// Set at creation, taken only in `Drop` (to free long chains iteratively);
+    /// immutable in between, so ancestry can be walked without locks.
     parent: Option<Arc<Node>>,
     /// This node's key in `parent.children`, valid while `linked`.
     slot: usize,
@@ -105,10 +106,12 @@ impl Node {
         if code != LIVE {
             let cause = st.cause.clone();
             drop(st);
+            // Born done and never linked, but with its parent recorded so the
+            // ancestry of the node (and of tasks spawned under it) is known.
             return Arc::new(Node {
                 done: AtomicU8::new(code),
                 users: AtomicUsize::new(users),
-                parent: None,
+                parent: Some(parent.clone()),
                 slot: 0,
                 deadline,
                 state: Mutex::new(State {
