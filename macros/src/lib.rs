@@ -15,3 +15,14 @@ use proc_macro::TokenStream;
 pub fn allow(_rules: TokenStream, item: TokenStream) -> TokenStream {
     item
 }
+
+mod cancellable;
+
+/// Makes an `async fn` take a [`Ctx`] and stop at every `.await` once that
+/// context is done.
+///
+/// [`Ctx`]: https://docs.rs/ctxkit/latest/ctxkit/struct.Ctx.html
+#[proc_macro_attribute]
+pub fn cancellable(args: TokenStream, item: TokenStream) -> TokenStream {
+    cancellable::cancellable(args.into(), item.into()).into()
+}

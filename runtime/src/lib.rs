@@ -42,8 +42,15 @@ mod values;
 #[cfg(all(test, loom))]
 mod loom_tests;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+mod shield;
+
 pub use cause::{Cancelled, Cause, CtxError};
 pub use ctx::{AfterFunc, CancelHandle, Ctx, Done, DoneOwned, Run};
 pub use ctxkit_macros::allow;
+pub use ctxkit_macros::cancellable;
+pub use shield::shield;
 /// The clock of deadlines: tokio's, so paused test time applies.
 pub use tokio::time::Instant;

@@ -1,0 +1,9 @@
+//! `#[cancellable]`: options, the item, the signature, the checkpoints, the rewrite.
+
+mod args;
+mod checkpoints;
+mod expand;
+mod item;
+mod signature;
+
+pub(crate) use expand::cancellable;
