@@ -291,7 +291,7 @@ impl<'s> Checker<'s> {
                     // `Sender` from a glob import the checker cannot follow.
                     // Any other stated name is a concrete type that is not
                     // one of the channels the checker knows.
-                    if self.generics.iter().any(|g| *g == res.path) || known::looks_like_sender(&res.path) {
+                    if self.generics.contains(&res.path) || known::looks_like_sender(&res.path) {
                         return None;
                     }
                     return Some(Ty::new(res.path));

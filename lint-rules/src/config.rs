@@ -161,6 +161,9 @@ pub fn from_ancestors(start: &Path) -> Result<Sources, String> {
     Ok(sources)
 }
 
+/// A level set on the command line: what it names, the level, the flag.
+pub type LevelFlag = (Selector, Level, LevelSource);
+
 /// Every `ctxkit` table that applies to a run.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
@@ -192,12 +195,7 @@ impl Sources {
     }
 
     /// The levels for files of package `pkg` (or of no package).
-    pub fn levels(
-        &self,
-        pkg: Option<usize>,
-        cli: &[(Selector, Level, LevelSource)],
-        deny_warnings: bool,
-    ) -> Levels {
+    pub fn levels(&self, pkg: Option<usize>, cli: &[LevelFlag], deny_warnings: bool) -> Levels {
         let mut levels = Levels::default();
         let mut deny = deny_warnings;
         if let Some(ws) = &self.workspace {

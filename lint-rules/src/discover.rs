@@ -160,7 +160,9 @@ pub fn walk(roots: &[PathBuf], sources: &Sources) -> (Vec<PathBuf>, Vec<String>)
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
-        if root.is_file() {
+        if !root.is_dir() {
+            // A file, or something that cannot be read (a symlink loop):
+            // reading it reports what is wrong.
             files.push(root.clone());
             continue;
         }

@@ -69,7 +69,7 @@ fn check_source_inner(source: &str, levels: &Levels) -> Result<Vec<Finding>, Fil
     let allows = suppress::CommentAllows::scan(source);
     let checker = checker::Checker::new(source, levels.enabled(), &allows);
     let mut findings = checker.check_file(&file);
-    findings.sort_by(|a, b| (a.span, a.rule).cmp(&(b.span, b.rule)));
+    findings.sort_by_key(|f| (f.span, f.rule));
     findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule);
     Ok(findings)
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use ctxkit_lint::config::{self, Sources};
+use ctxkit_lint::config::{self, LevelFlag, Sources};
 use ctxkit_lint::discover::{self, MetadataError, Workspace};
 use ctxkit_lint::render;
 use ctxkit_lint::run::{self, Job};
@@ -152,7 +152,7 @@ fn print_rules() {
 }
 
 /// The level flags in command-line order (later ones win, as in rustc).
-fn cli_levels(sub: &ArgMatches) -> Result<(Vec<(Selector, Level, LevelSource)>, bool), String> {
+fn cli_levels(sub: &ArgMatches) -> Result<(Vec<LevelFlag>, bool), String> {
     let mut flags: Vec<(usize, &'static str, Level, String)> = Vec::new();
     for (id, flag, level) in [
         ("allow", "-A", Level::Allow),
