@@ -424,6 +424,11 @@ impl Ctx {
         }
         self.with_node(node)
     }
+
+    /// The node of a cancellable context; `None` for a background one.
+    pub(crate) fn node(&self) -> Option<&Arc<Node>> {
+        self.node.as_ref()
+    }
 }
 
 /// Why a deadline child ends, formatted only when the timer fires.

@@ -39,6 +39,15 @@ mod sync;
 mod tree;
 mod values;
 
+#[cfg(not(loom))]
+#[doc(hidden)]
+#[path = "test_support.rs"]
+pub mod __test_support;
+#[cfg(not(loom))]
+pub mod leaks;
+#[cfg(not(loom))]
+mod task;
+
 #[cfg(all(test, loom))]
 mod loom_tests;
 
@@ -51,6 +60,9 @@ pub use cause::{Cancelled, Cause, CtxError};
 pub use ctx::{AfterFunc, CancelHandle, Ctx, Done, DoneOwned, Run};
 pub use ctxkit_macros::allow;
 pub use ctxkit_macros::cancellable;
+pub use ctxkit_macros::test;
 pub use shield::shield;
+#[cfg(not(loom))]
+pub use task::{ShutdownReport, TaskHandle, TaskInfo};
 /// The clock of deadlines: tokio's, so paused test time applies.
 pub use tokio::time::Instant;

@@ -379,6 +379,21 @@ impl Node {
     pub(crate) fn users(&self) -> usize {
         self.users.load(Ordering::Relaxed)
     }
+
+    /// Whether `ancestor` is this node or one of its ancestors. `parent` is
+    /// immutable while the node is reachable, so the walk takes no lock.
+    pub(crate) fn is_descendant_of(&self, ancestor: &Node) -> bool {
+        let mut node = self;
+        loop {
+            if std::ptr::eq(node, ancestor) {
+                return true;
+            }
+            match node.parent.as_deref() {
+                Some(parent) => node = parent,
+                None => return false,
+            }
+        }
+    }
 }
 
 impl Drop for Node {
