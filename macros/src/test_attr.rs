@@ -59,7 +59,11 @@ fn try_expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     }
 
     let ItemFn {
-        attrs, vis, sig, block, ..
+        attrs,
+        vis,
+        sig,
+        block,
+        ..
     } = func;
     let name = &sig.ident;
     let output = match &sig.output {
@@ -126,15 +130,25 @@ fn parse_args(args: TokenStream) -> syn::Result<Args> {
                     format!("unknown flavor `{other}`; expected \"current_thread\" or \"multi_thread\""),
                 )),
             },
-            ("worker_threads", Expr::Lit(ExprLit { lit: Lit::Int(n), .. })) => match n.base10_parse::<usize>() {
-                Ok(0) => push(syn::Error::new(span, "`worker_threads` must be at least 1")),
-                Ok(n) => out.worker_threads = Some((n, span)),
-                Err(e) => push(e),
-            },
-            ("start_paused", Expr::Lit(ExprLit { lit: Lit::Bool(b), .. })) => {
+            ("worker_threads", Expr::Lit(ExprLit { lit: Lit::Int(n), .. })) => {
+                match n.base10_parse::<usize>() {
+                    Ok(0) => push(syn::Error::new(span, "`worker_threads` must be at least 1")),
+                    Ok(n) => out.worker_threads = Some((n, span)),
+                    Err(e) => push(e),
+                }
+            }
+            (
+                "start_paused",
+                Expr::Lit(ExprLit {
+                    lit: Lit::Bool(b), ..
+                }),
+            ) => {
                 out.start_paused = Some((b.value, span));
             }
-            ("flavor", _) => push(syn::Error::new(span, "`flavor` takes a string: \"current_thread\" or \"multi_thread\"")),
+            ("flavor", _) => push(syn::Error::new(
+                span,
+                "`flavor` takes a string: \"current_thread\" or \"multi_thread\"",
+            )),
             ("worker_threads", _) => push(syn::Error::new(span, "`worker_threads` takes an integer")),
             ("start_paused", _) => push(syn::Error::new(span, "`start_paused` takes `true` or `false`")),
             _ => push(syn::Error::new(
@@ -144,7 +158,10 @@ fn parse_args(args: TokenStream) -> syn::Result<Args> {
         }
     }
     if let (Some((_, span)), Flavor::CurrentThread) = (out.worker_threads, out.flavor) {
-        push(syn::Error::new(span, "`worker_threads` needs `flavor = \"multi_thread\"`"));
+        push(syn::Error::new(
+            span,
+            "`worker_threads` needs `flavor = \"multi_thread\"`",
+        ));
     }
     if let (Some((true, span)), Flavor::MultiThread) = (out.start_paused, out.flavor) {
         push(syn::Error::new(

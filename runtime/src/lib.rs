@@ -44,7 +44,11 @@ mod values;
 #[path = "test_support.rs"]
 pub mod __test_support;
 #[cfg(not(loom))]
+pub mod channel;
+#[cfg(not(loom))]
 pub mod leaks;
+#[cfg(not(loom))]
+pub mod prelude;
 #[cfg(not(loom))]
 mod task;
 
