@@ -46,7 +46,11 @@ pub mod __test_support;
 #[cfg(not(loom))]
 pub mod channel;
 #[cfg(not(loom))]
+pub mod dump;
+#[cfg(not(loom))]
 pub mod leaks;
+#[cfg(not(loom))]
+pub mod monitor;
 #[cfg(not(loom))]
 pub mod prelude;
 #[cfg(not(loom))]
