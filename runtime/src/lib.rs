@@ -45,6 +45,8 @@ mod values;
 pub mod __test_support;
 #[cfg(not(loom))]
 pub mod channel;
+#[cfg(all(feature = "debug-http", not(loom)))]
+pub mod debug;
 #[cfg(not(loom))]
 pub mod dump;
 #[cfg(not(loom))]
