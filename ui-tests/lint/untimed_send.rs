@@ -31,9 +31,12 @@ async fn typed(tx: mpsc::Sender<u64>, alias: JobTx, job: Job) {
 }
 
 async fn unknown(sock: Socket, buf: Vec<u8>) {
-    let sink = make_sink();
-    sink.send(1).await.unwrap(); //~ untimed_send
+    let events = make_queue();
+    events.send(1).await.unwrap(); //~ untimed_send
     sock.send(&buf).await.unwrap();
+    let udp_sock = bind().await;
+    udp_sock.send(b"ping").await.unwrap();
+    socket.send(bytes).await.unwrap();
 }
 
 fn blocking() {

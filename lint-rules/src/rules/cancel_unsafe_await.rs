@@ -71,7 +71,7 @@ pub(crate) fn check_awaited(checker: &mut Checker<'_>, m: &ExprMethodCall, await
             let ty = checker.infer(&m.receiver).filter(|t| !t.path.is_empty());
             let channel = match ty {
                 Some(t) => known::sender_kind(&t.path) == Some(SendKind::Async),
-                None => !matches!(&m.args[0], syn::Expr::Reference(_)),
+                None => !super::untimed_send::looks_like_io(&m.receiver, &m.args[0]),
             };
             if !channel {
                 return;

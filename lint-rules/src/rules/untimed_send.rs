@@ -28,8 +28,10 @@ fields through `self`, type aliases. A send that cannot wait (std's
 `mpsc::Sender`, unbounded senders, `broadcast`, `watch`, `oneshot`) is not
 flagged, nor is a `send` on a known type that is not a channel (a
 `Mailer::send`). An awaited `.send(value)` on a receiver of unknown type is
-treated as a channel send, unless its argument is a reference (`&buf`), as
-socket and sink sends take.
+treated as a channel send, unless it looks like I/O: its argument is a
+reference or a byte string (`&buf`, `b"ping"`), or the receiver is named
+for a socket, stream, connection, writer or sink (`socket`, `udp_sock`,
+`self.conn`).
 
 A send is bounded, and not flagged, when it is:
 - inside `tokio::time::timeout(..)` (or any `timeout`/`timeout_at`), or
@@ -85,7 +87,7 @@ pub(crate) fn check_method(checker: &mut Checker<'_>, m: &ExprMethodCall, awaite
             other => other,
         },
         (None, _) => {
-            if awaited && !matches!(&m.args[0], Expr::Reference(_)) {
+            if awaited && !looks_like_io(&m.receiver, &m.args[0]) {
                 Some(SendKind::Async)
             } else {
                 None
@@ -140,4 +142,38 @@ pub(crate) fn check_method(checker: &mut Checker<'_>, m: &ExprMethodCall, awaite
         }
         _ => {}
     }
+}
+
+/// A send on a socket or stream rather than a channel: it takes bytes by
+/// reference (`&buf`, `b"ping"`), or its receiver is named for one.
+pub(crate) fn looks_like_io(receiver: &Expr, arg: &Expr) -> bool {
+    let bytes_arg = match crate::checker::strip(arg) {
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::ByteStr(_)),
+        _ => false,
+    } || matches!(arg, Expr::Reference(_));
+    let name = match crate::checker::strip(receiver) {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => Some(n.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        _ => None,
+    }
+    .unwrap_or_default()
+    .to_lowercase();
+    bytes_arg
+        || [
+            "sock",
+            "stream",
+            "conn",
+            "socket",
+            "ws",
+            "websocket",
+            "udp",
+            "tcp",
+            "writer",
+            "sink",
+        ]
+        .iter()
+        .any(|w| name == *w || name.contains("sock") || name.ends_with(&format!("_{w}")))
 }
