@@ -7,11 +7,10 @@
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::{CancelHandle, Cancelled, Cause, Ctx, Run};
+use crate::{CancelHandle, Cancelled, Ctx, Run};
 
 /// The check made when a cancellable function is entered.
 #[inline(always)]
@@ -24,6 +23,14 @@ pub fn enter(ctx: &Ctx) -> Result<(), Cancelled> {
 #[inline(always)]
 pub fn checkpoint<F: IntoFuture>(ctx: &Ctx, future: F) -> Run<'_, F::IntoFuture> {
     ctx.run(future.into_future())
+}
+
+/// The value of a checkpoint that stands as a statement: a call rather than
+/// a bare `match`, so `fut.await;` keeps its lints (`must_use` warns as before)
+/// and gains none.
+#[inline(always)]
+pub fn value<T>(value: T) -> T {
+    value
 }
 
 /// A checking checkpoint (`mode = "check"`): the context is checked when the
@@ -91,16 +98,8 @@ impl<T, E: From<Cancelled>> Return for Result<T, E> {
     }
 }
 
-/// A function's timeout cause, made once and shared by every call.
-pub type CauseCell = OnceLock<Cause>;
-
 /// The child context of `#[cancellable(timeout = ..)]`.
 #[inline]
-pub fn timeout(
-    ctx: &Ctx,
-    timeout: Duration,
-    cell: &'static CauseCell,
-    cause: &'static str,
-) -> (Ctx, CancelHandle) {
-    ctx.with_timeout_cause(timeout, Cause::shared(cell, cause))
+pub fn timeout(ctx: &Ctx, timeout: Duration, cause: &'static str) -> (Ctx, CancelHandle) {
+    ctx.with_timeout_cause(timeout, cause)
 }

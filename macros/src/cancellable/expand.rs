@@ -73,8 +73,17 @@ fn rewrite(args: &Args, item: &mut FnItem) -> Result<(), Vec<syn::Error>> {
     for stmt in &mut body.stmts {
         checkpoints.visit_stmt_mut(stmt);
     }
-    prelude.append(&mut body.stmts);
-    body.stmts = prelude;
+    // Items the body starts with stay first: they are visible in the whole
+    // block wherever they stand, and clippy's `items_after_statements` should
+    // not see the prelude's statements before them.
+    let leading = body
+        .stmts
+        .iter()
+        .take_while(|s| matches!(s, Stmt::Item(_)))
+        .count();
+    let rest = body.stmts.split_off(leading);
+    body.stmts.append(&mut prelude);
+    body.stmts.extend(rest);
     if item.sig.inputs.len() == 8 {
         // The context made a seven-parameter function an eight-parameter one.
         item.attrs
@@ -115,7 +124,6 @@ fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, retur
             let nanos = timeout.duration.subsec_nanos();
             let child = Ident::new("__ctxkit_child", site);
             let guard = Ident::new("_ctxkit_cancel_on_return", site);
-            let cell = Ident::new("CTXKIT_TIMEOUT_CAUSE", site);
             let duration = quote_spanned!(timeout.span=> ::core::time::Duration::new(#secs, #nanos));
             // The body, and every call it makes with `ctx`, runs under the child.
             let rebind = if param.by_ref {
@@ -126,8 +134,7 @@ fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, retur
             };
             quote_spanned! {site=>
                 #enter
-                static #cell: #krate::__private::CauseCell = #krate::__private::CauseCell::new();
-                let (#child, #guard) = #krate::__private::timeout(#borrowed, #duration, &#cell, #cause);
+                let (#child, #guard) = #krate::__private::timeout(#borrowed, #duration, #cause);
                 #rebind
                 let #hidden: &#krate::Ctx = #borrowed;
             }

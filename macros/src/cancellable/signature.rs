@@ -131,7 +131,7 @@ pub(crate) fn context_param(
         if matches!(*param.pat, Pat::Wild(_)) {
             // `_: &Ctx` still has to be reachable by the checkpoints.
             let hidden = Ident::new("__ctxkit_ctx", Span::mixed_site());
-            param.pat = Box::new(parse_quote_spanned!(param.pat.span()=> #hidden));
+            *param.pat = parse_quote_spanned!(param.pat.span()=> #hidden);
         }
         let p = pat_ident(&param.pat)?;
         return Some(CtxParam {
