@@ -3,7 +3,7 @@
 
 use std::error::Error;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// How a context ended, as Go's `ctx.Err()` reports it.
 ///
@@ -42,7 +42,15 @@ pub enum CtxError {
 /// assert_eq!(cause.downcast_ref::<ReplicaLost>().unwrap().0, 3);
 /// ```
 #[derive(Clone)]
-pub struct Cause(Arc<dyn Error + Send + Sync + 'static>);
+pub struct Cause(Repr);
+
+/// The built-in causes are statics, so cancelling with one touches no shared
+/// reference count: contexts cancelled on many cores at once do not contend.
+#[derive(Clone)]
+enum Repr {
+    Static(&'static (dyn Error + Send + Sync + 'static)),
+    Shared(Arc<dyn Error + Send + Sync + 'static>),
+}
 
 /// A cause given as plain text.
 #[derive(Debug)]
@@ -56,6 +64,18 @@ impl fmt::Display for Message {
 
 impl Error for Message {}
 
+/// A built-in cause.
+#[derive(Debug)]
+pub(crate) struct StaticMessage(pub(crate) &'static str);
+
+impl fmt::Display for StaticMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Error for StaticMessage {}
+
 impl Cause {
     /// Wraps an error as a cause.
     ///
@@ -64,7 +84,7 @@ impl Cause {
     /// assert_eq!(cause.to_string(), "disk full");
     /// ```
     pub fn new<E: Error + Send + Sync + 'static>(error: E) -> Self {
-        Cause(Arc::new(error))
+        Cause(Repr::Shared(Arc::new(error)))
     }
 
     /// The cause as the concrete error type `E`, if it is one.
@@ -74,30 +94,32 @@ impl Cause {
     /// assert!(cause.downcast_ref::<std::io::Error>().is_some());
     /// ```
     pub fn downcast_ref<E: Error + 'static>(&self) -> Option<&E> {
-        self.0.downcast_ref::<E>()
+        self.as_error().downcast_ref::<E>()
     }
 
     /// The cause as a `dyn Error`, for error-reporting libraries.
     pub fn as_error(&self) -> &(dyn Error + Send + Sync + 'static) {
-        &*self.0
+        match &self.0 {
+            Repr::Static(e) => *e,
+            Repr::Shared(e) => &**e,
+        }
     }
 
-    /// A cause shared by every use of the same static text, so the hot
-    /// cancel paths do not allocate.
-    pub(crate) fn shared(cell: &'static OnceLock<Cause>, text: &'static str) -> Cause {
-        cell.get_or_init(|| Cause::from(text)).clone()
+    /// A built-in cause: no allocation, no reference count.
+    pub(crate) const fn of_static(message: &'static StaticMessage) -> Cause {
+        Cause(Repr::Static(message))
     }
 }
 
 impl From<&str> for Cause {
     fn from(text: &str) -> Self {
-        Cause(Arc::new(Message(text.into())))
+        Cause(Repr::Shared(Arc::new(Message(text.into()))))
     }
 }
 
 impl From<String> for Cause {
     fn from(text: String) -> Self {
-        Cause(Arc::new(Message(text.into_boxed_str())))
+        Cause(Repr::Shared(Arc::new(Message(text.into_boxed_str()))))
     }
 }
 
@@ -109,13 +131,13 @@ impl From<CtxError> for Cause {
 
 impl From<Box<dyn Error + Send + Sync + 'static>> for Cause {
     fn from(error: Box<dyn Error + Send + Sync + 'static>) -> Self {
-        Cause(Arc::from(error))
+        Cause(Repr::Shared(Arc::from(error)))
     }
 }
 
 impl fmt::Display for Cause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_error(), f)
     }
 }
 

@@ -3,15 +3,15 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::OnceLock;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use crate::Instant;
-use crate::cause::{Cancelled, Cause, CtxError};
+use crate::cause::{Cancelled, Cause, CtxError, StaticMessage};
 use crate::driver;
 use crate::sync::Arc;
-use crate::tree::{self, Node};
+use crate::timer::{self, Reason};
+use crate::tree::{self, Node, Watcher};
 use crate::values::Values;
 
 /// A context: a handle on a cancellation tree, an optional deadline and a set
@@ -40,8 +40,8 @@ pub struct Ctx {
     values: Option<std::sync::Arc<Values>>,
 }
 
-static CANCELED: OnceLock<Cause> = OnceLock::new();
-static HANDLE_DROPPED: OnceLock<Cause> = OnceLock::new();
+static CANCELED: StaticMessage = StaticMessage("context canceled");
+static HANDLE_DROPPED: StaticMessage = StaticMessage("cancel handle dropped");
 
 impl Ctx {
     /// The root context: never cancelled, no deadline, no values. It costs
@@ -172,12 +172,7 @@ impl Ctx {
         if at <= Instant::now() {
             Node::cancel(&node, CtxError::DeadlineExceeded, reason.into_cause());
         } else {
-            let timer = node.clone();
-            let handle = driver::spawn_watcher(async move {
-                tokio::time::sleep_until(at).await;
-                Node::cancel(&timer, CtxError::DeadlineExceeded, reason.into_cause());
-            });
-            node.set_watcher(handle);
+            node.set_watcher(Watcher::Timer(timer::insert(&node, at, reason)));
         }
         pair
     }
@@ -418,7 +413,7 @@ impl Ctx {
         let node = self.child_node(1, None);
         if !node.is_done() {
             match driver::listen_for_shutdown(node.clone()) {
-                Ok(handle) => node.set_watcher(handle),
+                Ok(handle) => node.set_watcher(Watcher::Task(handle)),
                 Err(e) => driver::warn(&format!("cannot listen for shutdown signals: {e}")),
             }
         }
@@ -428,23 +423,6 @@ impl Ctx {
     /// The node of a cancellable context; `None` for a background one.
     pub(crate) fn node(&self) -> Option<&Arc<Node>> {
         self.node.as_ref()
-    }
-}
-
-/// Why a deadline child ends, formatted only when the timer fires.
-enum Reason {
-    Timeout(Duration),
-    Deadline(Duration),
-    Given(Cause),
-}
-
-impl Reason {
-    fn into_cause(self) -> Cause {
-        match self {
-            Reason::Timeout(d) => Cause::from(format!("timeout of {d:?} elapsed")),
-            Reason::Deadline(d) => Cause::from(format!("deadline {d:?} after creation passed")),
-            Reason::Given(c) => c,
-        }
     }
 }
 
@@ -518,11 +496,7 @@ impl CancelHandle {
     /// "context canceled".
     pub fn cancel(mut self) {
         if let Some(node) = self.node.take() {
-            Node::cancel(
-                &node,
-                CtxError::Canceled,
-                Cause::shared(&CANCELED, "context canceled"),
-            );
+            Node::cancel(&node, CtxError::Canceled, Cause::of_static(&CANCELED));
             Node::release_user(&node);
         }
     }
@@ -559,11 +533,10 @@ impl CancelHandle {
 impl Drop for CancelHandle {
     fn drop(&mut self) {
         if let Some(node) = self.node.take() {
-            Node::cancel(
-                &node,
-                CtxError::Canceled,
-                Cause::shared(&HANDLE_DROPPED, "cancel handle dropped"),
-            );
+            // With no other user left, no one could see the cancel: skip it.
+            if !node.is_sole_user() {
+                Node::cancel(&node, CtxError::Canceled, Cause::of_static(&HANDLE_DROPPED));
+            }
             Node::release_user(&node);
         }
     }

@@ -13,7 +13,7 @@ use crate::sync::Arc;
 use crate::tree::Node;
 
 /// The caller's runtime, or ctxkit's own.
-fn handle() -> Handle {
+pub(crate) fn handle() -> Handle {
     Handle::try_current().unwrap_or_else(|_| fallback().clone())
 }
 

@@ -36,6 +36,7 @@ mod cause;
 mod ctx;
 mod driver;
 mod sync;
+mod timer;
 mod tree;
 mod values;
 

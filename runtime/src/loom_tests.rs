@@ -144,3 +144,24 @@ fn loom_child_created_while_parent_cancels_is_cancelled_either_way() {
         assert_eq!(parent.node_for_test().child_count(), 0);
     });
 }
+
+#[test]
+fn loom_dropping_the_last_handle_still_cancels_live_descendants() {
+    model(|| {
+        let (parent, keep) = Ctx::background().with_cancel();
+        let (child, handle) = parent.with_cancel();
+        let (grandchild, gc_handle) = child.with_cancel();
+        gc_handle.disarm();
+        let a = thread::spawn(move || drop(handle));
+        let b = thread::spawn(move || drop(child));
+        a.join().unwrap();
+        b.join().unwrap();
+        // The grandchild is a user of the child, so the handle was never the
+        // sole user and its drop had to cancel.
+        assert_eq!(grandchild.cause().unwrap().to_string(), "cancel handle dropped");
+        drop(grandchild);
+        assert_eq!(parent.node_for_test().child_count(), 0);
+        assert_eq!(parent.node_for_test().users(), 2);
+        drop(keep);
+    });
+}

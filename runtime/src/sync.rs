@@ -4,12 +4,12 @@
 #[cfg(loom)]
 pub(crate) use loom::sync::{
     Arc, Mutex, MutexGuard,
-    atomic::{AtomicU8, AtomicUsize, Ordering, fence},
+    atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering, fence},
 };
 #[cfg(not(loom))]
 pub(crate) use std::sync::{
     Arc, Mutex, MutexGuard,
-    atomic::{AtomicU8, AtomicUsize, Ordering, fence},
+    atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering, fence},
 };
 
 /// Locks `m`, ignoring poisoning: the tree's state stays consistent across a

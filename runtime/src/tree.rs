@@ -38,7 +38,8 @@ use slab::Slab;
 
 use crate::Instant;
 use crate::cause::{Cause, CtxError};
-use crate::sync::{Arc, AtomicU8, AtomicUsize, Mutex, Ordering, fence, lock};
+use crate::sync::{Arc, AtomicBool, AtomicU8, AtomicUsize, Mutex, Ordering, fence, lock};
+use crate::timer::TimerKey;
 
 const LIVE: u8 = 0;
 const CANCELED: u8 = 1;
@@ -56,22 +57,42 @@ pub(crate) struct Node {
     slot: usize,
     /// The earliest deadline along the chain.
     deadline: Option<Instant>,
+    /// True while the node holds a slot in its parent's `children` and one of
+    /// its parent's `users`; whoever swaps it to false unlinks the node.
+    linked: AtomicBool,
+    /// Set once a watcher is attached, so unlinking a plain node takes no lock.
+    watched: AtomicBool,
     state: Mutex<State>,
+}
+
+/// Something that will cancel a node by itself, stopped once the node is done
+/// or nobody can observe it.
+pub(crate) enum Watcher {
+    /// A task, such as a signal listener.
+    Task(tokio::task::AbortHandle),
+    /// A pending deadline in the runtime's timer heap.
+    Timer(TimerKey),
+}
+
+impl Watcher {
+    fn stop(self) {
+        match self {
+            Watcher::Task(task) => task.abort(),
+            Watcher::Timer(key) => key.cancel(),
+        }
+    }
 }
 
 #[derive(Default)]
 struct State {
     cause: Option<Cause>,
-    linked: bool,
     children: Slab<Arc<Node>>,
     waiters: Slab<Waker>,
     /// Pending after-funcs, each with an id so a stale `stop` cannot remove a
     /// later registration that reused its slab key.
     after: Slab<(u64, AfterFn)>,
     next_after_id: u64,
-    /// A task that will cancel this node (deadline timer, signal listener);
-    /// aborted once the node is done or unobservable.
-    watcher: Option<tokio::task::AbortHandle>,
+    watcher: Option<Watcher>,
 }
 
 /// What a finished node hands back for the work done outside its lock.
@@ -90,6 +111,8 @@ impl Node {
             parent: None,
             slot: 0,
             deadline,
+            linked: AtomicBool::new(false),
+            watched: AtomicBool::new(false),
             state: Mutex::new(State::default()),
         })
     }
@@ -114,6 +137,8 @@ impl Node {
                 parent: Some(parent.clone()),
                 slot: 0,
                 deadline,
+                linked: AtomicBool::new(false),
+                watched: AtomicBool::new(false),
                 state: Mutex::new(State {
                     cause,
                     ..State::default()
@@ -127,10 +152,9 @@ impl Node {
             parent: Some(parent.clone()),
             slot: entry.key(),
             deadline,
-            state: Mutex::new(State {
-                linked: true,
-                ..State::default()
-            }),
+            linked: AtomicBool::new(true),
+            watched: AtomicBool::new(false),
+            state: Mutex::new(State::default()),
         });
         entry.insert(node.clone());
         // The caller holds a user of `parent`, so the count cannot be zero here.
@@ -182,25 +206,29 @@ impl Node {
         // Pairs with the Release decrements of every other user, as in `Arc`'s
         // drop: their last actions on the node happen before the unlink.
         fence(Ordering::Acquire);
-        Node::unlink_chain(this.clone());
+        Node::unlink_chain(this);
     }
 
     /// Unlinks a node whose last user is gone, then each ancestor whose last
     /// user was the node just unlinked.
-    fn unlink_chain(mut node: Arc<Node>) {
-        loop {
-            let mut st = lock(&node.state);
-            let was_linked = std::mem::take(&mut st.linked);
-            let watcher = st.watcher.take();
-            drop(st);
+    fn unlink_chain(node: &Arc<Node>) {
+        let mut next = node.unlink();
+        while let Some(parent) = next {
+            next = parent.unlink();
+        }
+    }
+
+    /// Unlinks this node (its last user is gone) and stops its watcher.
+    /// Returns the parent if this node was the parent's last user.
+    fn unlink(&self) -> Option<Arc<Node>> {
+        let was_linked = self.linked.swap(false, Ordering::AcqRel);
+        if self.watched.load(Ordering::Acquire) {
+            let watcher = lock(&self.state).watcher.take();
             if let Some(w) = watcher {
-                w.abort();
-            }
-            match node.unlink_from_parent(was_linked) {
-                Some(parent) => node = parent,
-                None => return,
+                w.stop();
             }
         }
+        self.unlink_from_parent(was_linked)
     }
 
     /// Removes a node's slot from its parent and releases the parent user it
@@ -237,7 +265,7 @@ impl Node {
             Node::release_user(this);
         }
         if let Some(parent) = this.unlink_from_parent(first.was_linked) {
-            Node::unlink_chain(parent);
+            Node::unlink_chain(&parent);
         }
         let mut stack: Vec<(Arc<Node>, Slab<Arc<Node>>)> = Vec::new();
         if !first.children.is_empty() {
@@ -273,7 +301,7 @@ impl Node {
         }
         st.cause = Some(cause.clone());
         self.done.store(code, Ordering::Release);
-        let was_linked = std::mem::take(&mut st.linked);
+        let was_linked = self.linked.swap(false, Ordering::AcqRel);
         let waiters = std::mem::take(&mut st.waiters);
         let after = std::mem::take(&mut st.after);
         let children = std::mem::take(&mut st.children);
@@ -288,7 +316,7 @@ impl Node {
             run_after(f);
         }
         if let Some(w) = watcher {
-            w.abort();
+            w.stop();
         }
         Some(Finished {
             children,
@@ -359,14 +387,22 @@ impl Node {
 
     /// Attaches the task that will cancel this node; aborts it at once if the
     /// node is already done.
-    pub(crate) fn set_watcher(&self, handle: tokio::task::AbortHandle) {
+    pub(crate) fn set_watcher(&self, watcher: Watcher) {
         let mut st = lock(&self.state);
         if self.done.load(Ordering::Relaxed) != LIVE {
             drop(st);
-            handle.abort();
+            watcher.stop();
             return;
         }
-        st.watcher = Some(handle);
+        st.watcher = Some(watcher);
+        self.watched.store(true, Ordering::Release);
+    }
+
+    /// Whether the caller's user is the only one: then nothing can observe a
+    /// cancel of this node, and its last handle may skip it.
+    #[inline]
+    pub(crate) fn is_sole_user(&self) -> bool {
+        self.users.load(Ordering::Acquire) == 1
     }
 
     /// The number of live children registered under this node.

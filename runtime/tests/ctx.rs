@@ -422,3 +422,41 @@ fn timeouts_work_without_a_tokio_runtime() {
     }
     assert_eq!(ctx.err(), Some(CtxError::DeadlineExceeded));
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_earlier_deadline_made_later_still_fires_first() {
+    let (late, _c1) = Ctx::background().with_timeout(Duration::from_secs(60));
+    // Let the timer driver go to sleep on the late deadline.
+    tokio::task::yield_now().await;
+    let (early, _c2) = Ctx::background().with_timeout(Duration::from_millis(10));
+    let start = Instant::now();
+    early.done().await;
+    assert_eq!(start.elapsed(), Duration::from_millis(10));
+    assert!(!late.is_done());
+    late.done().await;
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+#[tokio::test(start_paused = true)]
+async fn many_deadlines_fire_in_order_and_cancelled_ones_never_fire() {
+    let mut held = Vec::new();
+    for ms in (1..=50u64).rev() {
+        let (ctx, cancel) = Ctx::background().with_timeout(Duration::from_millis(ms * 10));
+        held.push((ms, ctx, Some(cancel)));
+    }
+    for (ms, _, cancel) in held.iter_mut() {
+        if *ms % 2 == 0 {
+            cancel.take().unwrap().cancel_with("early");
+        }
+    }
+    let start = Instant::now();
+    for (ms, ctx, _) in held.iter().rev() {
+        ctx.done().await;
+        if ms % 2 == 0 {
+            assert_eq!(ctx.err(), Some(CtxError::Canceled));
+        } else {
+            assert_eq!(ctx.err(), Some(CtxError::DeadlineExceeded));
+            assert_eq!(start.elapsed(), Duration::from_millis(ms * 10));
+        }
+    }
+}

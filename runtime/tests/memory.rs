@@ -28,8 +28,12 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// The byte count is process-wide: tests here run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_million_dropped_children_leave_memory_flat() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let (parent, cancel) = Ctx::background().with_cancel();
     let valued = parent.with_value(1u64);
     // Warm up so the parent's slabs have their working size.
@@ -55,4 +59,30 @@ fn a_million_dropped_children_leave_memory_flat() {
         after - before
     );
     cancel.cancel();
+}
+
+#[test]
+fn cancelled_long_timeouts_leave_memory_flat() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let root = Ctx::background();
+        for _ in 0..1_000 {
+            let _ = root.with_timeout(std::time::Duration::from_secs(3600));
+        }
+        let before = LIVE.load(Ordering::Relaxed);
+        for _ in 0..200_000 {
+            let (_ctx, cancel) = root.with_timeout(std::time::Duration::from_secs(3600));
+            cancel.cancel();
+        }
+        let after = LIVE.load(Ordering::Relaxed);
+        assert!(
+            after - before < 64 * 1024,
+            "memory grew by {} bytes over 200k cancelled timeouts",
+            after - before
+        );
+    });
 }

@@ -1,0 +1,212 @@
+//! Deadline timers. One driver task per tokio runtime sleeps until the
+//! earliest deadline in a shared heap and cancels the contexts whose deadline
+//! has passed: a `with_timeout` costs a heap push, not a task spawn, and an
+//! early cancel costs a slab removal, not a task abort.
+//!
+//! # Invariants
+//!
+//! * `live` holds the pending timers; a heap entry is current only while
+//!   `live[slot].seq == entry.seq`. Removal is O(1) and leaves the heap entry
+//!   stale; stale entries are skipped when popped and swept out when they
+//!   outnumber live ones, so cancelled long timeouts do not pile up.
+//! * `driver_at` is the instant the driver will next wake (None: idle, waiting
+//!   only for a notification). An insert before it lowers it and notifies;
+//!   `Notify::notify_one` keeps a permit when the driver is not yet waiting,
+//!   so the driver never sleeps past an earlier deadline.
+//! * Nothing is cancelled under the lock: expired nodes are taken out first.
+//!
+//! The driver runs on the runtime that made the timer, so paused test time
+//! applies; contexts made outside any runtime use ctxkit's own.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc as StdArc, Mutex, Weak};
+
+use slab::Slab;
+use tokio::runtime::{Handle, Id};
+use tokio::sync::Notify;
+
+use crate::Instant;
+use crate::cause::{Cause, CtxError};
+use crate::sync::Arc;
+use crate::tree::Node;
+
+/// Why a deadline context ends, formatted only when the timer fires.
+pub(crate) enum Reason {
+    Timeout(std::time::Duration),
+    Deadline(std::time::Duration),
+    Given(Cause),
+}
+
+impl Reason {
+    pub(crate) fn into_cause(self) -> Cause {
+        match self {
+            Reason::Timeout(d) => Cause::from(format!("timeout of {d:?} elapsed")),
+            Reason::Deadline(d) => Cause::from(format!("deadline {d:?} after creation passed")),
+            Reason::Given(c) => c,
+        }
+    }
+}
+
+pub(crate) struct Timers {
+    state: Mutex<State>,
+    wake: Notify,
+}
+
+#[derive(Default)]
+struct State {
+    heap: BinaryHeap<Reverse<(Instant, u64, usize)>>,
+    live: Slab<Live>,
+    next_seq: u64,
+    driver_at: Option<Instant>,
+}
+
+struct Live {
+    seq: u64,
+    node: Arc<Node>,
+    reason: Reason,
+}
+
+/// A pending timer, held by its node so a cancel can remove it.
+pub(crate) struct TimerKey {
+    timers: StdArc<Timers>,
+    slot: usize,
+    seq: u64,
+}
+
+impl TimerKey {
+    /// Removes the timer if it has not fired.
+    pub(crate) fn cancel(self) {
+        let removed = {
+            let mut st = guard(&self.timers.state);
+            match st.live.get(self.slot) {
+                Some(l) if l.seq == self.seq => {
+                    let live = st.live.remove(self.slot);
+                    if st.heap.len() > 64 && st.heap.len() > 4 * st.live.len() {
+                        let State { heap, live, .. } = &mut *st;
+                        heap.retain(|Reverse((_, seq, slot))| live.get(*slot).is_some_and(|l| l.seq == *seq));
+                    }
+                    Some(live)
+                }
+                _ => None,
+            }
+        };
+        // The node may be freed here; never under the timers' lock.
+        drop(removed);
+    }
+}
+
+/// Arranges for `node` to be cancelled with `reason` at `at`.
+pub(crate) fn insert(node: &Arc<Node>, at: Instant, reason: Reason) -> TimerKey {
+    let timers = for_current_runtime();
+    let (slot, seq, notify) = {
+        let mut st = guard(&timers.state);
+        let seq = st.next_seq;
+        st.next_seq += 1;
+        let slot = st.live.insert(Live {
+            seq,
+            node: node.clone(),
+            reason,
+        });
+        st.heap.push(Reverse((at, seq, slot)));
+        let notify = st.driver_at.is_none_or(|d| at < d);
+        if notify {
+            st.driver_at = Some(at);
+        }
+        (slot, seq, notify)
+    };
+    if notify {
+        timers.wake.notify_one();
+    }
+    TimerKey { timers, slot, seq }
+}
+
+impl Timers {
+    async fn drive(self: StdArc<Self>) {
+        let mut fired = Vec::new();
+        loop {
+            let next = {
+                let mut st = guard(&self.state);
+                let now = Instant::now();
+                while let Some(&Reverse((at, seq, slot))) = st.heap.peek() {
+                    if at > now {
+                        break;
+                    }
+                    st.heap.pop();
+                    if st.live.get(slot).is_some_and(|l| l.seq == seq) {
+                        fired.push(st.live.remove(slot));
+                    }
+                }
+                let next = st.heap.peek().map(|Reverse((at, _, _))| *at);
+                st.driver_at = next;
+                next
+            };
+            for Live { node, reason, .. } in fired.drain(..) {
+                Node::cancel(&node, CtxError::DeadlineExceeded, reason.into_cause());
+            }
+            match next {
+                Some(at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = self.wake.notified() => {}
+                    }
+                }
+                None => self.wake.notified().await,
+            }
+        }
+    }
+}
+
+/// The timers of the current runtime (or of ctxkit's own), starting their
+/// driver on first use. A per-thread cache keeps the common path lock-free.
+fn for_current_runtime() -> StdArc<Timers> {
+    let handle = crate::driver::handle();
+    let id = handle.id();
+    thread_local! {
+        static CACHE: RefCell<Option<(Id, StdArc<Timers>)>> = const { RefCell::new(None) };
+    }
+    CACHE.with(|cache| {
+        if let Some((cached, timers)) = &*cache.borrow()
+            && *cached == id
+        {
+            return timers.clone();
+        }
+        let timers = registered(&handle, id);
+        *cache.borrow_mut() = Some((id, timers.clone()));
+        timers
+    })
+}
+
+/// Every runtime's timers, for the first use on each thread.
+static ALL: Mutex<Option<HashMap<Id, Weak<Timers>>>> = Mutex::new(None);
+
+fn guard<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn registered(handle: &Handle, id: Id) -> StdArc<Timers> {
+    let mut all = guard(&ALL);
+    let all = all.get_or_insert_with(HashMap::new);
+    if let Some(timers) = all.get(&id).and_then(Weak::upgrade) {
+        return timers;
+    }
+    all.retain(|_, w| w.strong_count() > 0);
+    let timers = StdArc::new(Timers {
+        state: Mutex::new(State::default()),
+        wake: Notify::new(),
+    });
+    all.insert(id, StdArc::downgrade(&timers));
+    // ctxkit: allow(bare_spawn) -- the runtime's timer driver lives as long as the runtime.
+    handle.spawn(timers.clone().drive());
+    timers
+}
+
+/// Whether ctxkit's timer driver task runs on this runtime (it counts in
+/// tokio's live-task metrics).
+pub(crate) fn has_driver(handle: &Handle) -> bool {
+    guard(&ALL)
+        .as_ref()
+        .and_then(|all| all.get(&handle.id()))
+        .is_some_and(|w| w.strong_count() > 0)
+}
