@@ -5,5 +5,6 @@ mod checkpoints;
 mod expand;
 mod item;
 mod signature;
+mod spans;
 
 pub(crate) use expand::cancellable;

@@ -23,6 +23,8 @@ mod methods;
 mod nested_futures_untouched;
 #[path = "ui/pass/options.rs"]
 mod options;
+#[path = "ui/pass/owned_ctx_moved.rs"]
+mod owned_ctx_moved;
 #[path = "ui/pass/renamed_crate.rs"]
 mod renamed_crate;
 #[path = "ui/pass/shield.rs"]
@@ -44,6 +46,7 @@ fn every_pass_case_runs() {
     methods::main();
     nested_futures_untouched::main();
     options::main();
+    owned_ctx_moved::main();
     renamed_crate::main();
     shield::main();
     trait_async_fn::main();

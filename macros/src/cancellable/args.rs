@@ -8,13 +8,50 @@ use proc_macro2::{Span, TokenStream};
 use syn::{Ident, LitStr, Path, parse_quote};
 
 /// How an `.await` is guarded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, FromMeta)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// Race the awaited future against the context; drop it on cancel.
     #[default]
     Race,
     /// Check the context before the await; never drop a future in flight.
     Check,
+}
+
+impl FromMeta for Mode {
+    fn from_string(value: &str) -> darling::Result<Mode> {
+        match value {
+            "race" => Ok(Mode::Race),
+            "check" => Ok(Mode::Check),
+            _ => {
+                let guess = if distance(value, "race") <= distance(value, "check") {
+                    "race"
+                } else {
+                    "check"
+                };
+                Err(darling::Error::custom(format!(
+                    "unknown mode `{value}`: did you mean `{guess}`?\n\
+                     help: `mode = \"race\"` (the default) races each await against the context; \
+                     `mode = \"check\"` checks the context before each await and never drops a future in flight"
+                )))
+            }
+        }
+    }
+}
+
+/// Edit distance, for the "did you mean" of a misspelt mode.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[derive(Debug, FromMeta)]

@@ -1,12 +1,13 @@
 //! Turns each `.await` of the function's own body into a checkpoint.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote_spanned};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, ExprAwait, Ident, Macro, Path, Stmt, Token, parse_quote_spanned};
+use syn::{Expr, ExprAwait, Ident, Macro, Path, Token};
 
 use super::args::Mode;
+use super::spans::{Range, hidden, respan};
 
 pub(crate) struct Checkpoints<'a> {
     /// The hidden binding that holds `&Ctx` in the body.
@@ -14,7 +15,7 @@ pub(crate) struct Checkpoints<'a> {
     pub(crate) mode: Mode,
     pub(crate) krate: &'a Path,
     /// Where errors about the return type point.
-    pub(crate) return_span: Span,
+    pub(crate) return_type: Range,
 }
 
 impl Checkpoints<'_> {
@@ -44,26 +45,44 @@ impl Checkpoints<'_> {
             dot_token,
             await_token,
         } = await_expr;
-        let span = dot_token.span.join(await_token.span).unwrap_or(await_token.span);
+        let first = Range::of(&base).first;
+        let last = await_token.span;
         let krate = self.krate;
-        let ctx = self.ctx;
         let helper = match self.mode {
-            Mode::Race => Ident::new("checkpoint", span),
-            Mode::Check => Ident::new("checked", span),
+            Mode::Race => quote!(#krate::__private::checkpoint),
+            Mode::Check => quote!(#krate::__private::checked),
         };
-        let value = Ident::new("value", Span::mixed_site());
-        let cancelled = Ident::new("cancelled", Span::mixed_site());
-        let early = quote_spanned!(self.return_span=> #krate::__private::Return::cancelled(#cancelled));
-        let ok = quote_spanned!(Span::mixed_site()=> ::core::result::Result::Ok);
-        let err = quote_spanned!(Span::mixed_site()=> ::core::result::Result::Err);
-        parse_quote_spanned! {span=>
+        let helper = respan(helper, first);
+        let identity = respan(quote!(#krate::__private::value), first);
+        let ctx = hidden(&self.ctx.to_string(), first);
+        let value = hidden("value", last);
+        let cancelled = hidden("cancelled", last);
+        let early = early_return(krate, self.return_type, &cancelled);
+        let ok = respan(quote!(::core::result::Result::Ok), last);
+        let err = respan(quote!(::core::result::Result::Err), last);
+        let match_token = quote_spanned!(first=> match);
+        // `identity(match ..)`: a call, so the whole reads as one expression
+        // from the user's first token to `await`, and as a statement it is an
+        // ordinary one (`must_use` still applies, clippy sees no odd `match;`).
+        let tokens = quote_spanned! {last=>
             #(#attrs)*
-            match #krate::__private::#helper(#ctx, #base) #dot_token #await_token {
+            #identity(#match_token #helper(#ctx, #base) #dot_token #await_token {
                 #ok(#value) => #value,
-                #err(#cancelled) => return #early,
-            }
-        }
+                #err(#cancelled) => #early,
+            })
+        };
+        syn::parse2(tokens.clone()).unwrap_or(Expr::Verbatim(tokens))
     }
+}
+
+/// `return Return::cancelled(c)`, placed on the return type, where the errors
+/// about unsupported return types belong.
+pub(crate) fn early_return(krate: &Path, return_type: Range, cancelled: &Ident) -> TokenStream {
+    let path = respan(
+        quote!(return #krate::__private::Return::cancelled),
+        return_type.first,
+    );
+    quote_spanned!(return_type.last=> #path(#cancelled))
 }
 
 impl VisitMut for Checkpoints<'_> {
@@ -77,22 +96,6 @@ impl VisitMut for Checkpoints<'_> {
                 };
                 *expr = self.checkpoint(await_expr);
             }
-        }
-    }
-
-    /// `fut.await;` would become `match .. {};`, a statement clippy finds
-    /// odd; a call keeps it an ordinary expression statement.
-    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
-        let statement_await = match stmt {
-            Stmt::Expr(Expr::Await(await_expr), Some(_)) if !self.is_shielded(await_expr) => {
-                Some(await_expr.await_token.span)
-            }
-            _ => None,
-        };
-        visit_mut::visit_stmt_mut(self, stmt);
-        if let (Some(span), Stmt::Expr(expr, _)) = (statement_await, stmt) {
-            let krate = self.krate;
-            *expr = parse_quote_spanned!(span=> #krate::__private::value(#expr));
         }
     }
 

@@ -4,12 +4,13 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
-use syn::{Attribute, Ident, Stmt};
+use syn::{Attribute, FnArg, Ident, Pat, PatType, Stmt};
 
 use super::args::Args;
-use super::checkpoints::Checkpoints;
+use super::checkpoints::{Checkpoints, early_return};
 use super::item::{self, FnItem};
 use super::signature::{self, CtxParam};
+use super::spans::Range;
 
 pub(crate) fn cancellable(args: TokenStream, input: TokenStream) -> TokenStream {
     let args = match Args::parse(args) {
@@ -49,10 +50,10 @@ fn rewrite(args: &Args, item: &mut FnItem) -> Result<(), Vec<syn::Error>> {
         ));
     }
     signature::check_kind(&item.sig, &mut errors);
-    let return_span = if item.body.is_some() {
+    let return_type = if item.body.is_some() {
         signature::check_return(&item.sig, &mut errors)
     } else {
-        Span::call_site()
+        Range::of(&item.sig.ident)
     };
     let param = signature::context_param(&mut item.sig, args.ctx.as_ref(), &args.krate, &mut errors);
     if !errors.is_empty() {
@@ -62,13 +63,25 @@ fn rewrite(args: &Args, item: &mut FnItem) -> Result<(), Vec<syn::Error>> {
         return Ok(());
     };
 
+    if args.timeout.is_some() && param.mutability.is_some() {
+        // The body's `ctx` is the timeout's child, bound `mut` in its place.
+        for arg in &mut item.sig.inputs {
+            if let FnArg::Typed(PatType { pat, .. }) = arg {
+                if let Pat::Ident(p) = &mut **pat {
+                    if p.ident == param.name {
+                        p.mutability = None;
+                    }
+                }
+            }
+        }
+    }
     let hidden = Ident::new("__ctxkit_ctx", Span::mixed_site());
-    let mut prelude = prelude(args, &item.sig.ident, &param, &hidden, return_span);
+    let mut prelude = prelude(args, &item.sig.ident, &param, &hidden, return_type);
     let mut checkpoints = Checkpoints {
         ctx: &hidden,
         mode: args.mode,
         krate: &args.krate,
-        return_span,
+        return_type,
     };
     for stmt in &mut body.stmts {
         checkpoints.visit_stmt_mut(stmt);
@@ -94,12 +107,12 @@ fn rewrite(args: &Args, item: &mut FnItem) -> Result<(), Vec<syn::Error>> {
 
 /// The statements that start the body: bind the context where checkpoints
 /// find it, return at once if it is already done, start the timeout.
-fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, return_span: Span) -> Vec<Stmt> {
+fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, return_type: Range) -> Vec<Stmt> {
     let krate = &args.krate;
     let name = &param.name;
     let site = Span::mixed_site();
-    let early = quote_spanned!(return_span=> #krate::__private::Return::cancelled);
     let cancelled = Ident::new("cancelled", site);
+    let early = early_return(krate, return_type, &cancelled);
     let borrowed = if param.by_ref {
         quote_spanned!(site=> &*#name)
     } else {
@@ -107,13 +120,24 @@ fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, retur
     };
     let enter = quote_spanned! {site=>
         if let ::core::result::Result::Err(#cancelled) = #krate::__private::enter(#borrowed) {
-            return #early(#cancelled);
+            #early;
+        }
+    };
+    // An owned context is the body's to move (into a task, say): the
+    // checkpoints keep a clone of their own rather than borrow it.
+    let owned = Ident::new("__ctxkit_owned", site);
+    let bind_hidden = if param.by_ref {
+        quote_spanned!(site=> let #hidden: &#krate::Ctx = #borrowed;)
+    } else {
+        quote_spanned! {site=>
+            let #owned: #krate::Ctx = #krate::Ctx::clone(&#name);
+            let #hidden: &#krate::Ctx = &#owned;
         }
     };
     let tokens = match &args.timeout {
         None => quote_spanned! {site=>
             #enter
-            let #hidden: &#krate::Ctx = #borrowed;
+            #bind_hidden
         },
         Some(timeout) => {
             let cause = timeout
@@ -136,7 +160,7 @@ fn prelude(args: &Args, fn_name: &Ident, param: &CtxParam, hidden: &Ident, retur
                 #enter
                 let (#child, #guard) = #krate::__private::timeout(#borrowed, #duration, #cause);
                 #rebind
-                let #hidden: &#krate::Ctx = #borrowed;
+                #bind_hidden
             }
         }
     };

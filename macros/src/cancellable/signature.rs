@@ -5,6 +5,8 @@ use proc_macro2::Span;
 use quote::quote;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
+
+use super::spans::Range;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
     FnArg, GenericParam, Ident, Lifetime, LifetimeParam, Pat, PatIdent, PatType, Path, ReturnType, Signature,
@@ -96,8 +98,8 @@ pub(crate) fn context_param(
             continue;
         };
         if found.is_some() {
-            errors.push(syn::Error::new(
-                arg.span(),
+            errors.push(syn::Error::new_spanned(
+                arg,
                 "a `#[cancellable]` function takes one context, and this is a second one\n\
                  help: keep one `&Ctx` parameter; derive the others from it with `ctx.with_cancel()`",
             ));
@@ -105,8 +107,8 @@ pub(crate) fn context_param(
         }
         found = Some((index, by_ref));
         if !matches!(**pat, Pat::Wild(_)) && pat_ident(pat).is_none() {
-            errors.push(syn::Error::new(
-                pat.span(),
+            errors.push(syn::Error::new_spanned(
+                pat,
                 "the context parameter must be a plain name, like `ctx: &Ctx`",
             ));
         }
@@ -144,8 +146,8 @@ pub(crate) fn context_param(
     for arg in &sig.inputs {
         if let FnArg::Typed(PatType { pat, ty, .. }) = arg {
             if pat_ident(pat).is_some_and(|p| p.ident == *name) {
-                errors.push(syn::Error::new(
-                    ty.span(),
+                errors.push(syn::Error::new_spanned(
+                    ty,
                     format!(
                         "`{name}` is the name of the context `#[cancellable]` adds, and this `{name}` is not a `Ctx`\n\
                          help: rename this parameter, or name the context otherwise with \
@@ -291,17 +293,17 @@ impl VisitMut for Fill<'_> {
 
 /// The return type, if it is one that can be returned early; the span that
 /// type errors about it point at.
-pub(crate) fn check_return(sig: &Signature, errors: &mut Vec<syn::Error>) -> Span {
-    let ReturnType::Type(arrow, ty) = &sig.output else {
-        return sig.ident.span();
+pub(crate) fn check_return(sig: &Signature, errors: &mut Vec<syn::Error>) -> Range {
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return Range::of(&sig.ident);
     };
     let mut ty: &Type = ty;
     while let Type::Group(syn::TypeGroup { elem, .. }) | Type::Paren(syn::TypeParen { elem, .. }) = ty {
         ty = elem;
     }
     let what = match ty {
-        Type::Path(_) | Type::Macro(_) | Type::Verbatim(_) => return ty.span(),
-        Type::Tuple(t) if t.elems.is_empty() => return ty.span(),
+        Type::Path(_) | Type::Macro(_) | Type::Verbatim(_) => return Range::of(ty),
+        Type::Tuple(t) if t.elems.is_empty() => return Range::of(ty),
         Type::ImplTrait(_) => "`impl Trait`",
         Type::Never(_) => "`!`",
         Type::Reference(_) => "a reference",
@@ -312,12 +314,12 @@ pub(crate) fn check_return(sig: &Signature, errors: &mut Vec<syn::Error>) -> Spa
         Type::TraitObject(_) => "a trait object",
         _ => "this type",
     };
-    errors.push(syn::Error::new(
-        ty.span(),
+    errors.push(syn::Error::new_spanned(
+        ty,
         format!(
             "a `#[cancellable]` function returns early when its context is done, and cannot return {what}\n\
              help: return `()` or `Result<T, E>` where `E: From<ctxkit::Cancelled>`, such as `Result<T, Cancelled>`"
         ),
     ));
-    arrow.spans[0]
+    Range::of(ty)
 }

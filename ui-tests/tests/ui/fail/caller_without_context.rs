@@ -1,0 +1,14 @@
+use ctxkit::{Cancelled, cancellable};
+
+#[cancellable]
+async fn fetch_user(id: u64) -> Result<u64, Cancelled> {
+    Ok(id)
+}
+
+async fn handler() -> Result<u64, Cancelled> {
+    fetch_user(42).await
+}
+
+fn main() {
+    drop(handler());
+}

@@ -1,0 +1,8 @@
+use ctxkit::{Cancelled, cancellable};
+
+#[cancellable]
+fn fetch(id: u64) -> Result<u64, Cancelled> {
+    Ok(id)
+}
+
+fn main() {}

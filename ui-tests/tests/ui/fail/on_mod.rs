@@ -1,0 +1,8 @@
+use ctxkit::cancellable;
+
+#[cancellable]
+mod handlers {
+    pub async fn index() {}
+}
+
+fn main() {}

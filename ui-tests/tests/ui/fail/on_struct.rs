@@ -1,0 +1,8 @@
+use ctxkit::cancellable;
+
+#[cancellable]
+struct Worker {
+    id: u64,
+}
+
+fn main() {}
