@@ -39,5 +39,8 @@ async fn text() -> impl IntoResponse {
 }
 
 async fn json() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], TaskDump::capture().to_json())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        TaskDump::capture().to_json(),
+    )
 }

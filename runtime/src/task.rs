@@ -9,10 +9,10 @@
 //!   completion, panic (tokio drops the future while unwinding), abort, a
 //!   runtime shutting down — removes it, and it is gone before the
 //!   `TaskHandle` resolves.
-//! * The registry is `SHARDS` mutex-protected slabs. A spawning thread uses
-//!   the shard assigned to it on first use, so spawns on different threads do
-//!   not contend; removal may come from any thread and locks only the shard
-//!   the record lives in. No lock is held while another is taken, and no user
+//! * The registry is `SHARDS` mutex-protected slabs. Each spawning thread
+//!   walks the shards from a starting point of its own, so spawns and the
+//!   removals (from any worker thread) spread over the locks; a removal locks
+//!   only the shard its record lives in. No lock is held while another is taken, and no user
 //!   code runs under one.
 //! * Waiting (`wait_tasks`, `shutdown`) cannot miss the last removal: a waiter
 //!   counts itself in `WAITERS` and arms an `ENDED` notification *before*
@@ -156,19 +156,23 @@ fn lock(shard: usize) -> MutexGuard<'static, ShardState> {
     }
 }
 
-fn home_shard() -> usize {
+/// The shard for the next record. Each thread walks the shards from a
+/// starting point of its own, so a thread spawning many tasks spreads them
+/// out: their removals, which come from every worker thread, then rarely meet
+/// on one lock, and threads spawning at once rarely share a shard.
+fn next_shard() -> usize {
     use std::cell::Cell;
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    static START: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
-        static HOME: Cell<usize> = const { Cell::new(usize::MAX) };
+        static NEXT: Cell<usize> = const { Cell::new(usize::MAX) };
     }
-    HOME.with(|home| {
-        let mut shard = home.get();
+    NEXT.with(|next| {
+        let mut shard = next.get();
         if shard == usize::MAX {
-            shard = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
-            home.set(shard);
+            shard = START.fetch_add(SHARDS / 4 + 1, Ordering::Relaxed);
         }
-        shard
+        next.set(shard.wrapping_add(1));
+        shard % SHARDS
     })
 }
 
@@ -180,7 +184,7 @@ pub(crate) struct Registration {
 
 impl Registration {
     fn new(task: &Arc<Task>) -> Registration {
-        let shard = home_shard();
+        let shard = next_shard();
         let mut st = lock(shard);
         st.spawned += 1;
         let key = st.tasks.insert(task.clone());

@@ -44,7 +44,10 @@ async fn the_dump_is_served_as_text_and_json() {
     assert!(headers.contains("content-type: application/json"), "{headers}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     let sites = json["sites"].as_array().unwrap();
-    assert!(sites.iter().any(|s| s["names"][0] == "http-probe-target"), "{body}");
+    assert!(
+        sites.iter().any(|s| s["names"][0] == "http-probe-target"),
+        "{body}"
+    );
     assert!(json["tracked"].as_u64().unwrap() >= 2);
 
     let (status, _, _) = get(addr, "/debug/nothing-here").await;
