@@ -2,7 +2,7 @@
 # The checker against `cargo clippy` from cold on the same crate, and the
 # checker alone on a 100,000-line tree. Prints the numbers and the machine.
 #
-#   lint-rules/bench.sh [CRATE_DIR]   # default: regex-syntax from the local registry
+#   lint-rules/bench.sh [CRATE_DIR]   # default: serde_json from the local registry
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,7 +41,7 @@ echo
 
 # 1. The same crate: checker (workspace mode, cargo metadata included) vs
 #    clippy with a fresh target dir.
-src="${1:-$(pick regex-syntax)}"
+src="${1:-$(pick serde_json)}"
 [ -d "$src" ] || { echo "bench: no crate to measure (give a crate directory)" >&2; exit 2; }
 cp -r "$src" "$work/crate"
 # Stand alone, outside any enclosing workspace.
