@@ -61,7 +61,10 @@ impl TaskDump {
     /// Takes a dump of every tracked task in the process.
     pub fn capture() -> TaskDump {
         let now = Instant::now();
-        let tasks: Vec<TaskInfo> = task::all_tasks().into_iter().map(|t| TaskInfo::new(t, now)).collect();
+        let tasks: Vec<TaskInfo> = task::all_tasks()
+            .into_iter()
+            .map(|t| TaskInfo::new(t, now))
+            .collect();
         TaskDump::from_tasks(&tasks)
     }
 

@@ -59,20 +59,8 @@ pub(crate) struct Task {
 }
 
 impl Task {
-    pub(crate) fn location(&self) -> &'static Location<'static> {
-        self.location
-    }
-
     pub(crate) fn scope(&self) -> u64 {
         self.scope
-    }
-
-    pub(crate) fn is_blocking(&self) -> bool {
-        self.blocking
-    }
-
-    pub(crate) fn started(&self) -> Instant {
-        self.started
     }
 
     /// The task's name, or its spawn site when it has none.
@@ -695,10 +683,6 @@ impl TaskInfo {
     pub fn is_blocking(&self) -> bool {
         self.task.blocking
     }
-
-    pub(crate) fn task(&self) -> &Arc<Task> {
-        &self.task
-    }
 }
 
 impl fmt::Debug for TaskInfo {
@@ -750,7 +734,7 @@ pub(crate) fn group_by_site(tasks: &[TaskInfo]) -> Vec<Vec<&TaskInfo>> {
             _ => groups.push(vec![task]),
         }
     }
-    groups.sort_by(|a, b| b.len().cmp(&a.len()));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
     groups
 }
 

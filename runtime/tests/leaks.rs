@@ -8,7 +8,9 @@ use ctxkit::leaks::{self, Verify};
 #[ctxkit::test]
 async fn a_test_whose_tasks_all_end_passes() {
     let (ctx, cancel) = Ctx::background().with_cancel();
-    let workers: Vec<_> = (0..4).map(|_| ctx.spawn(|ctx| async move { ctx.done().await })).collect();
+    let workers: Vec<_> = (0..4)
+        .map(|_| ctx.spawn(|ctx| async move { ctx.done().await }))
+        .collect();
     cancel.cancel();
     for w in workers {
         w.await.unwrap();
@@ -76,7 +78,10 @@ async fn a_check_sees_only_the_tasks_of_its_own_test() {
         rt.block_on(async {
             let task = Ctx::background().spawn_named("outsider", |_| std::future::pending::<()>());
             ready_tx.send(()).unwrap();
-            tokio::task::spawn_blocking(move || stop_rx.recv()).await.unwrap().unwrap();
+            tokio::task::spawn_blocking(move || stop_rx.recv())
+                .await
+                .unwrap()
+                .unwrap();
             task.abort();
         });
     });
@@ -86,7 +91,9 @@ async fn a_check_sees_only_the_tasks_of_its_own_test() {
     let everywhere = Verify::new().all_scopes(true).max_wait(Duration::ZERO).leaked();
     assert!(everywhere.iter().any(|t| t.name() == "outsider"));
     stop_tx.send(()).unwrap();
-    tokio::task::spawn_blocking(move || outsider.join().unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || outsider.join().unwrap())
+        .await
+        .unwrap();
 }
 
 #[ctxkit::test]
@@ -109,7 +116,11 @@ async fn verify_none_reports_leaks_grouped_by_site() {
     }
     let line = line!() + 1;
     drop(ctx.spawn_named("janitor", |ctx| async move { ctx.done().await }));
-    let report = Verify::new().max_wait(Duration::from_millis(10)).check().await.unwrap_err();
+    let report = Verify::new()
+        .max_wait(Duration::from_millis(10))
+        .check()
+        .await
+        .unwrap_err();
     assert_eq!(report.leaked().len(), 4);
     let text = report.to_string();
     assert!(text.starts_with("4 tracked tasks leaked:"), "{text}");
@@ -129,7 +140,11 @@ async fn verify_can_ignore_tasks_by_name_site_or_as_already_running() {
     assert!(quick().check().await.is_err());
     quick().ignore_name("flusher").check().await.unwrap();
     quick().ignore_location(file!()).check().await.unwrap();
-    quick().ignore_location("tests/leaks.rs:1").check().await.unwrap_err();
+    quick()
+        .ignore_location("tests/leaks.rs:1")
+        .check()
+        .await
+        .unwrap_err();
 
     let baseline = quick().ignore_current();
     baseline.check().await.unwrap();

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ctxkit::Ctx;
@@ -11,9 +11,9 @@ use ctxkit::monitor::TaskMonitor;
 
 /// The monitor counts every tracked task in the process, so the tests that
 /// assert on its thresholds take turns.
-fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    SERIAL.lock().await
 }
 
 /// Captures the `tracing` output of the current thread as text.
@@ -47,12 +47,15 @@ impl io::Write for Captured {
 }
 
 fn dumps_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
 }
 
 #[tokio::test(start_paused = true)]
 async fn growth_past_the_threshold_logs_an_error_and_writes_a_dump() {
-    let _turn = serial();
+    let _turn = serial().await;
     let logs = Captured::default();
     let _subscriber = logs.install();
     let dir = tempfile::tempdir().unwrap();
@@ -72,7 +75,10 @@ async fn growth_past_the_threshold_logs_an_error_and_writes_a_dump() {
 
     let text = logs.text();
     assert!(text.contains("task stats"), "{text}");
-    let leak = text.lines().find(|l| l.contains("task leak suspected")).expect(&text);
+    let leak = text
+        .lines()
+        .find(|l| l.contains("task leak suspected"))
+        .expect(&text);
     assert!(leak.contains("ERROR"), "{leak}");
     assert!(leak.contains("growth=2"), "{leak}"); // 20, maybe more from elsewhere
     assert!(leak.contains(&format!("{}:{line}", file!())), "{leak}");
@@ -80,7 +86,10 @@ async fn growth_past_the_threshold_logs_an_error_and_writes_a_dump() {
     let dumps = dumps_in(dir.path());
     assert_eq!(dumps.len(), 1, "one dump per interval");
     let name = dumps[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("ctxkit-tasks-") && name.ends_with(".txt"), "{name}");
+    assert!(
+        name.starts_with("ctxkit-tasks-") && name.ends_with(".txt"),
+        "{name}"
+    );
     let dump = std::fs::read_to_string(&dumps[0]).unwrap();
     assert!(dump.contains(&format!("20 @ {}:{line}", file!())), "{dump}");
     assert!(dump.contains("leaky-0"), "{dump}");
@@ -94,7 +103,7 @@ async fn growth_past_the_threshold_logs_an_error_and_writes_a_dump() {
 
 #[tokio::test(start_paused = true)]
 async fn steady_counts_log_stats_only() {
-    let _turn = serial();
+    let _turn = serial().await;
     let logs = Captured::default();
     let _subscriber = logs.install();
     let dir = tempfile::tempdir().unwrap();
@@ -184,7 +193,7 @@ fn recorder() -> &'static Recorder {
 
 #[tokio::test(start_paused = true)]
 async fn counts_are_exported_as_metrics() {
-    let _turn = serial();
+    let _turn = serial().await;
     let values = recorder().0.clone();
     let (ctx, cancel) = Ctx::background().with_cancel();
     for _ in 0..30 {
@@ -231,13 +240,19 @@ async fn a_dump_groups_live_tasks_by_site_with_names_ages_and_chains() {
 
     let text = dump.to_string();
     assert!(text.starts_with("ctxkit task dump: "), "{text}");
-    assert!(text.contains(&format!("3 @ {}:{line} (oldest ", file!())), "{text}");
+    assert!(
+        text.contains(&format!("3 @ {}:{line} (oldest ", file!())),
+        "{text}"
+    );
     assert!(text.contains("#\tnames: conn-0, conn-1, conn-2"), "{text}");
     assert!(text.contains("#\tin: server"), "{text}");
 
     let json: serde_json::Value = serde_json::from_str(&dump.to_json()).unwrap();
     let sites = json["sites"].as_array().unwrap();
-    let entry = sites.iter().find(|s| s["site"] == format!("{}:{line}", file!())).unwrap();
+    let entry = sites
+        .iter()
+        .find(|s| s["site"] == format!("{}:{line}", file!()))
+        .unwrap();
     assert_eq!(entry["count"], 3);
     assert_eq!(entry["chains"][0], "server");
     cancel.cancel();
