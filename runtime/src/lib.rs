@@ -31,6 +31,12 @@
 //!   `done`, `check`, `run`.
 //! - [`CancelHandle`]: cancels its child; dropping it cancels too.
 //! - [`Cancelled`]: the error of an interrupted operation, with its cause.
+//! - Tracked tasks: [`Ctx::spawn`] runs a task under a child context and
+//!   records it while it lives; [`Ctx::shutdown`] cancels, waits a grace
+//!   period and reports the stragglers; [`Ctx::wait_tasks`] just waits.
+//!   [`leaks`] and `#[ctxkit::test]` fail tests that leave tasks running;
+//!   [`monitor`] and [`dump`] watch a live process; [`channel`] sends that
+//!   hand the value back when cancelled.
 
 mod cause;
 mod ctx;
