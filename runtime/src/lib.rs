@@ -56,6 +56,8 @@ pub mod channel;
 pub mod debug;
 #[cfg(not(loom))]
 pub mod dump;
+#[cfg(all(feature = "grpc", not(loom)))]
+pub mod integrations;
 #[cfg(not(loom))]
 pub mod leaks;
 #[cfg(not(loom))]
