@@ -88,11 +88,23 @@ struct State {
     cause: Option<Cause>,
     children: Slab<Arc<Node>>,
     waiters: Slab<Waker>,
+    /// What few nodes need, boxed so the common node stays small.
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Default)]
+struct Extra {
     /// Pending after-funcs, each with an id so a stale `stop` cannot remove a
     /// later registration that reused its slab key.
     after: Slab<(u64, AfterFn)>,
     next_after_id: u64,
     watcher: Option<Watcher>,
+}
+
+impl State {
+    fn extra(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Box::default)
+    }
 }
 
 /// What a finished node hands back for the work done outside its lock.
@@ -118,47 +130,54 @@ impl Node {
     }
 
     /// A child of `parent`, holding `users` users for the caller. If the parent
-    /// is already done, the child is born done with the parent's cause.
+    /// is already done, the child is born done with the parent's cause (and is
+    /// the parent's own node when it has no earlier deadline).
     pub(crate) fn child(parent: &Arc<Node>, users: usize, deadline: Option<Instant>) -> Arc<Node> {
         let deadline = match (parent.deadline, deadline) {
             (Some(p), Some(c)) => Some(p.min(c)),
             (p, c) => p.or(c),
         };
-        let mut st = lock(&parent.state);
-        let code = parent.done.load(Ordering::Relaxed);
-        if code != LIVE {
-            let cause = st.cause.clone();
-            drop(st);
-            // Born done and never linked, but with its parent recorded so the
-            // ancestry of the node (and of tasks spawned under it) is known.
-            return Arc::new(Node {
-                done: AtomicU8::new(code),
-                users: AtomicUsize::new(users),
-                parent: Some(parent.clone()),
-                slot: 0,
-                deadline,
-                linked: AtomicBool::new(false),
-                watched: AtomicBool::new(false),
-                state: Mutex::new(State {
-                    cause,
-                    ..State::default()
-                }),
-            });
+        // A child of a done parent with no earlier deadline of its own would
+        // be indistinguishable from the parent: share the parent's node.
+        if parent.is_done() && deadline == parent.deadline {
+            parent.users.fetch_add(users, Ordering::Relaxed);
+            return parent.clone();
         }
-        let entry = st.children.vacant_entry();
-        let node = Arc::new(Node {
+        // Allocate before taking the parent's lock: a parent with many
+        // children being made on several cores holds it only to link.
+        let mut node = Arc::new(Node {
             done: AtomicU8::new(LIVE),
             users: AtomicUsize::new(users),
             parent: Some(parent.clone()),
-            slot: entry.key(),
+            slot: 0,
             deadline,
-            linked: AtomicBool::new(true),
+            linked: AtomicBool::new(false),
             watched: AtomicBool::new(false),
             state: Mutex::new(State::default()),
         });
+        let mut st = lock(&parent.state);
+        let code = parent.done.load(Ordering::Relaxed);
+        let Some(fresh) = Arc::get_mut(&mut node) else {
+            unreachable!("a node is not shared before it is linked")
+        };
+        if code != LIVE {
+            // Born done and never linked, but with its parent recorded so the
+            // ancestry of the node (and of tasks spawned under it) is known.
+            let cause = st.cause.clone();
+            drop(st);
+            fresh.done.store(code, Ordering::Relaxed);
+            lock(&fresh.state).cause = cause;
+            return node;
+        }
+        let entry = st.children.vacant_entry();
+        fresh.slot = entry.key();
+        fresh.linked.store(true, Ordering::Relaxed);
         entry.insert(node.clone());
-        // The caller holds a user of `parent`, so the count cannot be zero here.
+        // Under the lock: a concurrent cancel of the parent releases this
+        // child's user in bulk, so it must be counted before the child is
+        // visible. The caller holds a user of `parent`, so it is not zero.
         parent.users.fetch_add(1, Ordering::Relaxed);
+        drop(st);
         node
     }
 
@@ -223,7 +242,7 @@ impl Node {
     fn unlink(&self) -> Option<Arc<Node>> {
         let was_linked = self.linked.swap(false, Ordering::AcqRel);
         if self.watched.load(Ordering::Acquire) {
-            let watcher = lock(&self.state).watcher.take();
+            let watcher = lock(&self.state).extra.as_mut().and_then(|e| e.watcher.take());
             if let Some(w) = watcher {
                 w.stop();
             }
@@ -303,20 +322,23 @@ impl Node {
         self.done.store(code, Ordering::Release);
         let was_linked = self.linked.swap(false, Ordering::AcqRel);
         let waiters = std::mem::take(&mut st.waiters);
-        let after = std::mem::take(&mut st.after);
+        let extra = st.extra.take();
         let children = std::mem::take(&mut st.children);
-        let watcher = st.watcher.take();
         drop(st);
 
         for (_, waker) in waiters {
             waker.wake();
         }
-        let had_after = !after.is_empty();
-        for (_, (_, f)) in after {
-            run_after(f);
-        }
-        if let Some(w) = watcher {
-            w.stop();
+        let mut had_after = false;
+        if let Some(extra) = extra {
+            let Extra { after, watcher, .. } = *extra;
+            had_after = !after.is_empty();
+            for (_, (_, f)) in after {
+                run_after(f);
+            }
+            if let Some(w) = watcher {
+                w.stop();
+            }
         }
         Some(Finished {
             children,
@@ -358,10 +380,11 @@ impl Node {
         if self.done.load(Ordering::Relaxed) != LIVE {
             return Err(f);
         }
-        let id = st.next_after_id;
-        st.next_after_id += 1;
-        st.after.insert((id, f));
-        if st.after.len() == 1 {
+        let extra = st.extra();
+        let id = extra.next_after_id;
+        extra.next_after_id += 1;
+        extra.after.insert((id, f));
+        if extra.after.len() == 1 {
             // Pending after-funcs keep the node in the tree, as a registered
             // `AfterFunc` keeps a Go context in its parent's children.
             self.add_user();
@@ -372,11 +395,14 @@ impl Node {
     /// Removes the after-func `id` if it has not run. True when it was removed.
     pub(crate) fn stop_after(this: &Arc<Node>, id: u64) -> bool {
         let mut st = lock(&this.state);
-        let Some(key) = st.after.iter().find(|(_, (i, _))| *i == id).map(|(k, _)| k) else {
+        let Some(extra) = st.extra.as_mut() else {
             return false;
         };
-        let f = st.after.remove(key);
-        let now_empty = st.after.is_empty();
+        let Some(key) = extra.after.iter().find(|(_, (i, _))| *i == id).map(|(k, _)| k) else {
+            return false;
+        };
+        let f = extra.after.remove(key);
+        let now_empty = extra.after.is_empty();
         drop(st);
         drop(f);
         if now_empty {
@@ -394,7 +420,7 @@ impl Node {
             watcher.stop();
             return;
         }
-        st.watcher = Some(watcher);
+        st.extra().watcher = Some(watcher);
         self.watched.store(true, Ordering::Release);
     }
 
@@ -437,11 +463,10 @@ impl Drop for Node {
         // Free a long chain of parents iteratively: recursive `Arc` drops of a
         // chain a million deep would overflow the stack.
         let mut parent = self.parent.take();
-        while let Some(p) = parent {
-            match Arc::try_unwrap(p) {
-                Ok(mut node) => parent = node.parent.take(),
-                Err(_) => break,
-            }
+        while let Some(mut p) = parent {
+            // Sole owner: detach its parent in place (no move of the node), so
+            // dropping `p` below does not recurse.
+            parent = Arc::get_mut(&mut p).and_then(|node| node.parent.take());
         }
     }
 }
