@@ -35,8 +35,11 @@ pub struct Table {
     pub settings: Vec<Setting>,
     /// `warnings = "deny"`.
     pub deny_warnings: bool,
-    /// Paths not to check, absolute.
+    /// Paths not to check, absolute: a path excludes everything under it.
     pub exclude: Vec<PathBuf>,
+    /// Glob patterns not to check (`examples/*/leaky.rs`), matched against
+    /// absolute paths.
+    pub exclude_globs: Option<globset::GlobSet>,
 }
 
 impl Table {
@@ -52,11 +55,30 @@ impl Table {
                 let list = v
                     .as_array()
                     .ok_or_else(|| format!("`exclude` in `[{table}]` must be a list of paths"))?;
+                let mut globs = globset::GlobSetBuilder::new();
+                let mut any_glob = false;
                 for p in list {
                     let p = p
                         .as_str()
                         .ok_or_else(|| format!("`exclude` in `[{table}]` must be a list of paths"))?;
-                    out.exclude.push(dir.join(p));
+                    if p.contains(['*', '?', '[', '{']) {
+                        let pattern = dir.join(p);
+                        let glob = globset::GlobBuilder::new(&pattern.to_string_lossy())
+                            .literal_separator(true)
+                            .build()
+                            .map_err(|e| format!("`exclude` in `[{table}]`: bad pattern `{p}`: {e}"))?;
+                        globs.add(glob);
+                        any_glob = true;
+                    } else {
+                        out.exclude.push(dir.join(p));
+                    }
+                }
+                if any_glob {
+                    out.exclude_globs = Some(
+                        globs
+                            .build()
+                            .map_err(|e| format!("`exclude` in `[{table}]`: {e}"))?,
+                    );
                 }
                 continue;
             }
@@ -179,8 +201,10 @@ impl Sources {
         self.workspace
             .iter()
             .chain(self.packages.iter().map(|(_, t)| t))
-            .flat_map(|t| &t.exclude)
-            .any(|ex| path.starts_with(ex))
+            .any(|t| {
+                t.exclude.iter().any(|ex| path.starts_with(ex))
+                    || t.exclude_globs.as_ref().is_some_and(|g| g.is_match(path))
+            })
     }
 
     /// The package (index into `packages`) whose directory holds `path`:

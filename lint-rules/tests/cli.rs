@@ -308,6 +308,26 @@ fn workspace_metadata_applies_and_bad_keys_are_usage_errors() {
 }
 
 #[test]
+fn exclude_takes_paths_and_glob_patterns() {
+    let manifest = "[workspace]\n\n[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace.metadata.ctxkit]\nexclude = [\"examples/*_leaky.rs\", \"src/vendored\"]\n";
+    let dir = dir_with(&[
+        ("Cargo.toml", manifest.as_bytes()),
+        ("src/main.rs", b"mod vendored;\nfn main() {}\n"),
+        ("src/vendored/mod.rs", LEAKY.as_bytes()),
+        ("examples/pool_leaky.rs", LEAKY.as_bytes()),
+        ("examples/pool.rs", b"fn main() {}\n"),
+    ]);
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The pattern matches that file name only, not its neighbours.
+    std::fs::write(dir.path().join("examples/pool.rs"), LEAKY).unwrap();
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("pool.rs"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("pool_leaky.rs"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_file_that_does_not_parse_is_reported_and_the_run_goes_on() {
     let dir = dir_with(&[
         ("broken.rs", b"fn main() {\n    let x = ;\n}\n"),
