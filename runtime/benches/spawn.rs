@@ -33,6 +33,7 @@ fn spawn(c: &mut Criterion) {
         b.iter(|| {
             rt.block_on(async {
                 let handles: Vec<_> = (0..BATCH)
+                    // ctxkit: allow(bare_spawn) -- the baseline being measured
                     .map(|i| tokio::spawn(async move { black_box(i) }))
                     .collect();
                 for h in handles {
@@ -65,6 +66,7 @@ fn spawn(c: &mut Criterion) {
                     .map(|i| {
                         let (ctx, handle) = root.with_cancel();
                         handle.disarm();
+                        // ctxkit: allow(bare_spawn) -- the baseline being measured
                         tokio::spawn(async move { black_box((&ctx, i)).1 })
                     })
                     .collect();

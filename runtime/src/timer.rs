@@ -125,6 +125,7 @@ pub(crate) fn insert(node: &Arc<Node>, at: Instant, reason: Reason) -> TimerKey 
 impl Timers {
     async fn drive(self: StdArc<Self>) {
         let mut fired = Vec::new();
+        // ctxkit: allow(uncancellable_loop) -- the driver lives as long as its runtime
         loop {
             let next = {
                 let mut st = guard(&self.state);

@@ -18,6 +18,7 @@ async fn a_cancelled_send_hands_back_the_value() {
     let (tx, mut rx) = channel::bounded::<String>(1);
     tx.try_send("queued".into()).unwrap();
     let (ctx, cancel) = Ctx::background().with_cancel();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let send = tokio::spawn({
         let (tx, ctx) = (tx.clone(), ctx.clone());
         async move { tx.send_within(&ctx, "payload".to_string()).await }
@@ -71,6 +72,7 @@ async fn a_waiting_send_completes_once_there_is_room() {
     let (tx, mut rx) = channel::bounded::<u8>(1);
     tx.try_send(1).unwrap();
     let (ctx, _cancel) = Ctx::background().with_cancel();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let send = tokio::spawn(async move { tx.send_within(&ctx, 2).await });
     assert_eq!(rx.recv().await, Some(1));
     send.await.unwrap().unwrap();
@@ -81,6 +83,7 @@ async fn a_waiting_send_completes_once_there_is_room() {
 async fn recv_within_ends_with_the_context() {
     let (_tx, mut rx) = channel::bounded::<u8>(1);
     let (ctx, cancel) = Ctx::background().with_cancel();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let recv = tokio::spawn(async move { rx.recv_within(&ctx).await });
     tokio::task::yield_now().await;
     cancel.cancel_with("stop listening");

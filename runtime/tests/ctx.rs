@@ -292,6 +292,7 @@ async fn done_wakes_every_waiter_once() {
     for _ in 0..64 {
         let ctx = ctx.clone();
         let woken = woken.clone();
+        // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
         tasks.push(tokio::spawn(async move {
             ctx.done().await;
             woken.fetch_add(1, Ordering::SeqCst);
@@ -428,6 +429,7 @@ async fn an_earlier_deadline_made_later_still_fires_first() {
     let (late, _c1) = Ctx::background().with_timeout(Duration::from_secs(60));
     // Let the timer driver go to sleep on the late deadline.
     tokio::task::yield_now().await;
+    // ctxkit: allow(fresh_root_ctx) -- an unrelated root on purpose
     let (early, _c2) = Ctx::background().with_timeout(Duration::from_millis(10));
     let start = Instant::now();
     early.done().await;

@@ -71,13 +71,17 @@ async fn a_test_can_return_a_result() -> Result<(), ctxkit::Cancelled> {
 #[ctxkit::test]
 async fn a_check_sees_only_the_tasks_of_its_own_test() {
     // A task of no test, alive on another thread for the whole check.
+    // ctxkit: allow(unbounded_channel) -- a one-shot signal between two threads of the test
     let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    // ctxkit: allow(unbounded_channel) -- a one-shot signal between two threads of the test
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let outsider = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         rt.block_on(async {
             let task = Ctx::background().spawn_named("outsider", |_| std::future::pending::<()>());
             ready_tx.send(()).unwrap();
+            // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
             tokio::task::spawn_blocking(move || stop_rx.recv())
                 .await
                 .unwrap()
@@ -91,6 +95,7 @@ async fn a_check_sees_only_the_tasks_of_its_own_test() {
     let everywhere = Verify::new().all_scopes(true).max_wait(Duration::ZERO).leaked();
     assert!(everywhere.iter().any(|t| t.name() == "outsider"));
     stop_tx.send(()).unwrap();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     tokio::task::spawn_blocking(move || outsider.join().unwrap())
         .await
         .unwrap();

@@ -111,6 +111,7 @@ async fn wait_tasks_waits_without_cancelling() {
         rx.await.unwrap();
         f.fetch_add(1, Ordering::SeqCst);
     }));
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let waiter = tokio::spawn({
         let ctx = ctx.clone();
         async move { ctx.wait_tasks().await }
@@ -128,6 +129,7 @@ async fn wait_tasks_also_waits_for_tasks_of_descendant_contexts() {
     let (ctx, _cancel) = root();
     let (child, child_cancel) = ctx.with_cancel();
     drop(child.spawn(|ctx| async move { ctx.done().await }));
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     tokio::spawn(async move {
         tokio::task::yield_now().await;
         child_cancel.cancel();
