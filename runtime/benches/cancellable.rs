@@ -23,8 +23,8 @@ impl Future for YieldOnce {
     type Output = u32;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
-        if self.0 {
-            return Poll::Ready(1);
+        if black_box(self.0) {
+            return Poll::Ready(black_box(1));
         }
         self.0 = true;
         cx.waker().wake_by_ref();
@@ -37,7 +37,7 @@ async fn ready() -> u32 {
 }
 
 fn pending_once() -> YieldOnce {
-    YieldOnce(false)
+    YieldOnce(black_box(false))
 }
 
 async fn plain_ready() -> u32 {
@@ -79,6 +79,24 @@ async fn checked_pending() -> Result<u32, Cancelled> {
     let mut sum = 0;
     for _ in 0..10 {
         sum += pending_once().await;
+    }
+    Ok(sum)
+}
+
+async fn run_ready(ctx: &Ctx) -> Result<u32, Cancelled> {
+    ctx.check()?;
+    let mut sum = 0;
+    for _ in 0..10 {
+        sum += ctx.run(ready()).await?;
+    }
+    Ok(sum)
+}
+
+async fn run_pending(ctx: &Ctx) -> Result<u32, Cancelled> {
+    ctx.check()?;
+    let mut sum = 0;
+    for _ in 0..10 {
+        sum += ctx.run(pending_once()).await?;
     }
     Ok(sum)
 }
@@ -137,6 +155,7 @@ fn ten_awaits(c: &mut Criterion) {
     ready_group.bench_function("cancellable", |b| {
         b.iter(|| drive(cancellable_ready(&ctx)).unwrap())
     });
+    ready_group.bench_function("ctx_run", |b| b.iter(|| drive(run_ready(&ctx)).unwrap()));
     ready_group.bench_function("select_token", |b| {
         b.iter(|| drive(select_ready(&token)).unwrap())
     });
@@ -150,6 +169,7 @@ fn ten_awaits(c: &mut Criterion) {
     pending_group.bench_function("cancellable_check", |b| {
         b.iter(|| drive(checked_pending(&ctx)).unwrap())
     });
+    pending_group.bench_function("ctx_run", |b| b.iter(|| drive(run_pending(&ctx)).unwrap()));
     pending_group.bench_function("select_token", |b| {
         b.iter(|| drive(select_pending(&token)).unwrap())
     });
