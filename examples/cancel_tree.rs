@@ -27,8 +27,8 @@ async fn main() {
     let (fetch, _fetch_cancel) = request.with_cancel();
     let (render, _render_cancel) = request.with_timeout(Duration::from_secs(60));
 
-    let a = tokio::spawn(worker(fetch, "fetch"));
-    let b = tokio::spawn(worker(render, "render"));
+    let a = fetch.spawn_named("fetch", |ctx| worker(ctx, "fetch"));
+    let b = render.spawn_named("render", |ctx| worker(ctx, "render"));
 
     tokio::time::sleep(Duration::from_millis(100)).await;
     println!("cancelling the request: client disconnected");
