@@ -173,9 +173,9 @@ impl Node {
         fresh.slot = entry.key();
         fresh.linked.store(true, Ordering::Relaxed);
         entry.insert(node.clone());
-        // Under the lock: a concurrent cancel of the parent releases this
-        // child's user in bulk, so it must be counted before the child is
-        // visible. The caller holds a user of `parent`, so it is not zero.
+        // Counted before the child is visible: a concurrent cancel of the
+        // parent releases its children's users in bulk, and `users` must never
+        // undercount. The caller holds a user of `parent`, so it is not zero.
         parent.users.fetch_add(1, Ordering::Relaxed);
         drop(st);
         node
