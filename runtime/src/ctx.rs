@@ -122,6 +122,17 @@ impl Ctx {
         self.deadline_child(Instant::now() + timeout, Reason::Given(cause.into()))
     }
 
+    /// [`with_timeout_cause`](Ctx::with_timeout_cause) with a static text,
+    /// allocated only if the timeout fires: for generated code that makes a
+    /// timeout on every call.
+    pub(crate) fn with_timeout_static_cause(
+        &self,
+        timeout: Duration,
+        cause: &'static str,
+    ) -> (Ctx, CancelHandle) {
+        self.deadline_child(Instant::now() + timeout, Reason::Text(cause))
+    }
+
     /// A child context that is cancelled with [`CtxError::DeadlineExceeded`]
     /// at `deadline`, or earlier if the parent's deadline is earlier.
     ///

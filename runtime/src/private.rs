@@ -101,5 +101,5 @@ impl<T, E: From<Cancelled>> Return for Result<T, E> {
 /// The child context of `#[cancellable(timeout = ..)]`.
 #[inline]
 pub fn timeout(ctx: &Ctx, timeout: Duration, cause: &'static str) -> (Ctx, CancelHandle) {
-    ctx.with_timeout_cause(timeout, cause)
+    ctx.with_timeout_static_cause(timeout, cause)
 }

@@ -37,6 +37,8 @@ pub(crate) enum Reason {
     Timeout(std::time::Duration),
     Deadline(std::time::Duration),
     Given(Cause),
+    /// A static text, turned into a cause only if the timer fires.
+    Text(&'static str),
 }
 
 impl Reason {
@@ -45,6 +47,7 @@ impl Reason {
             Reason::Timeout(d) => Cause::from(format!("timeout of {d:?} elapsed")),
             Reason::Deadline(d) => Cause::from(format!("deadline {d:?} after creation passed")),
             Reason::Given(c) => c,
+            Reason::Text(t) => Cause::from(t),
         }
     }
 }

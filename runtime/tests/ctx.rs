@@ -314,6 +314,8 @@ async fn done_is_cancel_safe_in_a_select_loop() {
     let mut cancel = Some(cancel);
     loop {
         tokio::select! {
+            // Checked first: once cancelled, a ready tick must not win.
+            biased;
             _ = ctx.done() => break,
             _ = interval.tick() => {
                 ticks += 1;
