@@ -40,7 +40,7 @@ lines=$(find "${roots[@]}" -name '*.rs' -type f -print0 | xargs -0 cat 2>/dev/nu
 echo "crates:       $crates"
 echo "files:        $files"
 echo "lines:        $lines"
-echo "seconds:      $(echo "$end - $start" | bc)"
+echo "seconds:      $(awk "BEGIN { printf \"%.2f\", $end - $start }")"
 echo "exit status:  $status"
 echo "parse errors: $(grep -c '"could not parse' "$out" || true)"
 echo "unreadable:   $(grep -c '"could not check' "$out" || true)"
