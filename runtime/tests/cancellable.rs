@@ -17,6 +17,7 @@ async fn nap(duration: Duration) -> Result<&'static str, Cancelled> {
 async fn a_cancel_interrupts_a_long_sleep_at_once() {
     let (ctx, cancel) = Ctx::background().with_cancel();
     let started = Instant::now();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let call = tokio::spawn(async move { nap(&ctx, Duration::from_secs(3600)).await });
     sleep(Duration::from_millis(5)).await;
     cancel.cancel_with("operator stopped it");
@@ -45,6 +46,7 @@ async fn tick_forever(ticks: Arc<AtomicUsize>) {
 async fn a_unit_worker_loop_ends_on_cancel() {
     let (ctx, cancel) = Ctx::background().with_cancel();
     let ticks = Arc::new(AtomicUsize::new(0));
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let worker = tokio::spawn({
         let ticks = ticks.clone();
         async move { tick_forever(&ctx, ticks).await }
@@ -105,6 +107,7 @@ async fn outer_job(steps: &AtomicUsize) -> Result<u32, AppError> {
 async fn nested_calls_pass_the_context_down_and_see_its_cancellation() {
     let (ctx, cancel) = Ctx::background().with_cancel();
     let steps = Arc::new(AtomicUsize::new(0));
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let job = tokio::spawn({
         let steps = steps.clone();
         async move { outer_job(&ctx, &steps).await }
@@ -155,6 +158,7 @@ async fn check_mode_lets_an_in_flight_future_finish() {
     let (ctx, cancel) = Ctx::background().with_cancel();
     let done = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let job = tokio::spawn({
         let done = done.clone();
         async move { two_steps_checked(&ctx, &done).await }
@@ -184,6 +188,7 @@ async fn commit(done: &AtomicUsize) -> Result<(), Cancelled> {
 async fn a_shielded_step_finishes_after_cancel() {
     let (ctx, cancel) = Ctx::background().with_cancel();
     let done = Arc::new(AtomicUsize::new(0));
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let job = tokio::spawn({
         let done = done.clone();
         async move { commit(&ctx, &done).await }
@@ -255,6 +260,7 @@ async fn the_body_sees_the_timeout_deadline() {
 #[tokio::test(start_paused = true)]
 async fn a_parent_cancel_beats_the_timeout() {
     let (ctx, cancel) = Ctx::background().with_cancel();
+    // ctxkit: allow(bare_spawn) -- a helper task the test itself joins or ends
     let call = tokio::spawn(async move { fetch_user(&ctx, 1).await });
     sleep(Duration::from_millis(10)).await;
     cancel.cancel_with("shutdown");
