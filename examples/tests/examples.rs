@@ -18,6 +18,9 @@ const SCENARIOS: &[(&str, &[Rule])] = &[
     ("worker_pool", &[Rule::BareSpawn, Rule::UntimedSend]),
     ("message_worker", &[Rule::BareSpawn, Rule::UncancellableLoop]),
     ("task_monitor", &[Rule::UntimedSend]),
+    ("http_no_timeout", &[Rule::BareSpawn, Rule::UntimedHttp]),
+    ("order_pipeline", &[Rule::BareSpawn, Rule::UntimedSend]),
+    ("retry_backoff", &[Rule::BareSpawn, Rule::UntimedHttp]),
 ];
 
 /// Past this an example is taken to hang.
