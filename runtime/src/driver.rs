@@ -28,6 +28,7 @@ fn fallback() -> &'static Handle {
         let handle = rt.handle().clone();
         std::thread::Builder::new()
             .name("ctxkit-timer".into())
+            // ctxkit: allow(bare_spawn) -- ctxkit's own timer runtime, for the life of the process.
             .spawn(move || rt.block_on(std::future::pending::<()>()))
             .unwrap_or_else(|e| panic!("ctxkit: cannot start its timer thread: {e}"));
         handle

@@ -487,6 +487,7 @@ pub(crate) fn run_after(f: AfterFn) {
             Err(_) => {
                 std::thread::Builder::new()
                     .name("ctxkit-after-func".into())
+                    // ctxkit: allow(bare_spawn) -- like Go's AfterFunc, which runs `f` in a goroutine of its own.
                     .spawn(f)
                     .map(drop)
                     .unwrap_or_else(|e| panic!("ctxkit: cannot start an after-func thread: {e}"));
