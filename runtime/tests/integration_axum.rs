@@ -158,7 +158,7 @@ async fn a_handler_that_watches_its_context_answers_for_itself() {
 async fn the_cut_status_is_configurable() {
     let (root, _stop) = Ctx::background().with_cancel();
     let app = Router::new()
-        .route("/slow", get(|| std::future::pending::<()>()))
+        .route("/slow", get(std::future::pending::<()>))
         .layer(
             CtxLayer::new(root.clone())
                 .timeout(Duration::from_millis(20))

@@ -69,3 +69,15 @@ impl IntoResponse for Cancelled {
         (status, self.cause().to_string()).into_response()
     }
 }
+
+/// A failed outgoing call: `504`/`503` when the context ended (as
+/// [`Cancelled`]), `502 Bad Gateway` when the call itself failed.
+#[cfg(feature = "reqwest")]
+impl IntoResponse for super::reqwest::CallError {
+    fn into_response(self) -> Response {
+        match self {
+            super::reqwest::CallError::Cancelled(c) => c.into_response(),
+            super::reqwest::CallError::Http(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+        }
+    }
+}

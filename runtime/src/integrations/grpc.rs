@@ -67,7 +67,7 @@ pub fn parse_grpc_timeout(value: impl AsRef<[u8]>) -> Option<Duration> {
 ///
 /// assert_eq!(format_grpc_timeout(Duration::from_nanos(1500)), "1500n");
 /// assert_eq!(format_grpc_timeout(Duration::from_secs(30)), "30000000u");
-/// assert_eq!(format_grpc_timeout(Duration::from_secs(3 * 3600)), "10800S");
+/// assert_eq!(format_grpc_timeout(Duration::from_secs(3 * 3600)), "10800000m");
 /// ```
 pub fn format_grpc_timeout(timeout: Duration) -> String {
     const UNITS: [(u128, char); 6] = [

@@ -5,18 +5,31 @@
 //! use ctxkit::integrations::RequestBuilderExt;
 //!
 //! let client = reqwest::Client::new();
-//! // The timeout is what is left of ctx's deadline, sent on as `grpc-timeout`;
-//! // `ctx.run` drops the call as soon as ctx is cancelled for any reason.
-//! let resp = ctx.run(client.get("http://127.0.0.1:8080/users/7").with_ctx(ctx).send()).await??;
+//! // The timeout is what is left of ctx's deadline, sent on as `grpc-timeout`.
+//! // `send_ctx` also drops the call as soon as ctx is cancelled for any reason.
+//! let resp = client.get("http://127.0.0.1:8080/users/7").send_ctx(ctx).await?;
 //! println!("{}", resp.status());
 //! # Ok(()) }
 //! ```
 
-use ::reqwest::RequestBuilder;
+use std::future::Future;
+
+use ::reqwest::{RequestBuilder, Response};
 
 use super::grpc::{GRPC_TIMEOUT, format_grpc_timeout, remaining};
 use super::request_id::{REQUEST_ID_HEADER, RequestId};
-use crate::Ctx;
+use crate::{Cancelled, Ctx, Instant};
+
+/// Why a call made with [`RequestBuilderExt::send_ctx`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The context ended first: its deadline passed or it was cancelled.
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+    /// The call itself failed.
+    #[error(transparent)]
+    Http(#[from] ::reqwest::Error),
+}
 
 /// Makes a `reqwest` request carry a [`Ctx`].
 pub trait RequestBuilderExt {
@@ -41,6 +54,24 @@ pub trait RequestBuilderExt {
     /// # }
     /// ```
     fn with_ctx(self, ctx: &Ctx) -> Self;
+
+    /// Sends the request [`with_ctx`](Self::with_ctx) under [`Ctx::run`]:
+    /// the call is dropped as soon as `ctx` ends, and a call cut by the
+    /// context's deadline fails with [`CallError::Cancelled`]
+    /// (`DeadlineExceeded`), not with reqwest's timeout error, whichever of
+    /// the two timers fires first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use ctxkit::integrations::{RequestBuilderExt, reqwest::CallError};
+    ///
+    /// let (ctx, cancel) = ctxkit::Ctx::background().with_cancel();
+    /// cancel.cancel_with("user left");
+    /// let err = reqwest::Client::new().get("http://127.0.0.1:1/").send_ctx(&ctx).await.unwrap_err();
+    /// assert!(matches!(err, CallError::Cancelled(c) if c.cause().to_string() == "user left"));
+    /// # }
+    /// ```
+    fn send_ctx(self, ctx: &Ctx) -> impl Future<Output = Result<Response, CallError>> + Send + 'static;
 }
 
 impl RequestBuilderExt for RequestBuilder {
@@ -53,5 +84,22 @@ impl RequestBuilderExt for RequestBuilder {
             req = req.header(REQUEST_ID_HEADER, id.as_str());
         }
         req
+    }
+
+    fn send_ctx(self, ctx: &Ctx) -> impl Future<Output = Result<Response, CallError>> + Send + 'static {
+        let send = self.with_ctx(ctx).send();
+        let ctx = ctx.clone();
+        async move {
+            match ctx.run(send).await? {
+                Ok(resp) => Ok(resp),
+                // reqwest's timer and the context's race at the deadline;
+                // report the deadline either way.
+                Err(e) if e.is_timeout() && ctx.deadline().is_some_and(|d| d <= Instant::now()) => {
+                    ctx.done().await;
+                    Err(ctx.check().map_or_else(CallError::from, |()| e.into()))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
     }
 }
