@@ -21,6 +21,15 @@ const SCENARIOS: &[(&str, &[Rule])] = &[
     ("http_no_timeout", &[Rule::BareSpawn, Rule::UntimedHttp]),
     ("order_pipeline", &[Rule::BareSpawn, Rule::UntimedSend]),
     ("retry_backoff", &[Rule::BareSpawn, Rule::UntimedHttp]),
+    (
+        "event_pipeline",
+        &[
+            Rule::BareSpawn,
+            Rule::UnboundedChannel,
+            Rule::UntimedHttp,
+            Rule::UncancellableLoop,
+        ],
+    ),
 ];
 
 /// Past this an example is taken to hang.
