@@ -33,6 +33,7 @@ use std::time::Duration;
 use slab::Slab;
 use tokio::sync::Notify;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
+use tracing::Instrument;
 
 use crate::Instant;
 use crate::cause::{Cause, CtxError};
@@ -322,6 +323,14 @@ struct Origin {
     location: &'static Location<'static>,
 }
 
+impl Origin {
+    /// The `task` span the task runs in, named for it. Without a subscriber
+    /// that wants it, the span is disabled and its fields are never formatted.
+    fn span(&self) -> tracing::Span {
+        tracing::info_span!("task", name = self.name.as_deref(), location = %self.location)
+    }
+}
+
 fn prepare(parent: &Ctx, origin: Origin, blocking: bool) -> (Ctx, Arc<Task>, Current) {
     let (ctx, handle) = parent.with_cancel();
     // The task's context lives as long as its parent does; the task ending
@@ -353,6 +362,7 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: Send + 'static,
 {
+    let span = origin.span();
     let (ctx, task, inner) = prepare(parent, origin, false);
     let fut = f(ctx.clone());
     let tracked = Tracked {
@@ -360,7 +370,7 @@ where
         registration: Some(Registration::new(&task)),
     };
     // ctxkit: allow(bare_spawn) -- this is the tracked spawn.
-    let join = tokio::spawn(CURRENT.scope(inner, tracked));
+    let join = tokio::spawn(CURRENT.scope(inner, tracked).instrument(span));
     let _ = task.abort.set(join.abort_handle());
     TaskHandle { join, ctx }
 }
@@ -452,12 +462,14 @@ impl Ctx {
             name: None,
             location: Location::caller(),
         };
+        let span = origin.span();
         let (ctx, task, inner) = prepare(self, origin, true);
         let registration = Registration::new(&task);
         let task_ctx = ctx.clone();
         // ctxkit: allow(bare_spawn) -- this is the tracked spawn.
         let join = tokio::task::spawn_blocking(move || {
             let _registration = registration;
+            let _span = span.entered();
             CURRENT.sync_scope(inner, || f(task_ctx))
         });
         let _ = task.abort.set(join.abort_handle());
