@@ -1,19 +1,19 @@
 //! Integrations with the HTTP and gRPC stacks, each behind a cargo feature.
 //!
-//! - [`tower`] (feature `tower`): [`CtxLayer`], a context per request with a
+//! - `tower` (feature `tower`): `CtxLayer`, a context per request with a
 //!   deadline and a [`RequestId`]; `504` past the deadline, in-flight requests
 //!   cancelled when the server's root context is.
-//! - [`axum`](mod@axum) (feature `axum`): `Ctx` and `RequestId` extractors.
+//! - `axum` (feature `axum`): `Ctx` and `RequestId` extractors.
 //! - [`grpc`] (feature `grpc`): the `grpc-timeout` header that carries a
 //!   deadline from one service to the next.
-//! - [`reqwest`](mod@reqwest) (feature `reqwest`): outgoing HTTP calls carry
+//! - `reqwest` (feature `reqwest`): outgoing HTTP calls carry
 //!   the context's deadline and request id.
-//! - [`tonic`](mod@tonic) (feature `tonic`): a server interceptor and a client
+//! - `tonic` (feature `tonic`): a server interceptor and a client
 //!   helper for the same.
 //!
 //! A deadline set at the edge bounds the whole chain: the edge's `CtxLayer`
 //! gives the request a deadline; each outgoing call sends what is left as
-//! `grpc-timeout`; each downstream `CtxLayer` (or [`CtxInterceptor`]) turns it
+//! `grpc-timeout`; each downstream `CtxLayer` (or `CtxInterceptor`) turns it
 //! back into a deadline, never a later one than its own.
 
 pub mod grpc;

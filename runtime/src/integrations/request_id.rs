@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The header a request id travels in.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// The id of the request a context serves. [`CtxLayer`](super::tower::CtxLayer)
+/// The id of the request a context serves. `CtxLayer`
 /// takes it from the `x-request-id` header or makes one, and stores it as a
 /// context value; outgoing helpers pass it on.
 ///

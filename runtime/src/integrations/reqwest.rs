@@ -35,7 +35,7 @@ pub enum CallError {
 pub trait RequestBuilderExt {
     /// Bounds the request by what is left of `ctx`'s deadline (reqwest's
     /// `timeout`) and sends that budget as `grpc-timeout`, so the callee's
-    /// [`CtxLayer`](super::CtxLayer) inherits it; passes `ctx`'s
+    /// `CtxLayer` inherits it; passes `ctx`'s
     /// [`RequestId`] on as `x-request-id`. A context without a deadline adds
     /// no timeout.
     ///

@@ -23,7 +23,7 @@
 //! An interceptor sees the call's start, not its end, so the context it
 //! makes ends at its deadline or when the root is cancelled, not when the
 //! call returns. For a context that also ends with the call (and a handler
-//! dropped at its deadline), serve through [`CtxLayer`](super::CtxLayer),
+//! dropped at its deadline), serve through `CtxLayer`,
 //! which reads `grpc-timeout` too.
 
 use std::time::Duration;
@@ -85,7 +85,7 @@ impl Interceptor for CtxInterceptor {
     }
 }
 
-/// The context [`CtxInterceptor`] (or [`CtxLayer`](super::CtxLayer)) put on
+/// The context [`CtxInterceptor`] (or `CtxLayer`) put on
 /// an incoming request.
 ///
 /// ```
