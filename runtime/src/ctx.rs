@@ -605,7 +605,7 @@ impl AfterFunc {
 
 /// A waiter's registration on a node: the slab key and the waker stored there.
 #[derive(Default)]
-struct Wait {
+pub(crate) struct Wait {
     key: Option<usize>,
     waker: Option<Waker>,
 }
@@ -635,7 +635,7 @@ impl Wait {
     }
 
     #[inline]
-    fn clear(&mut self, node: Option<&Node>) {
+    pub(crate) fn clear(&mut self, node: Option<&Node>) {
         if let (Some(key), Some(node)) = (self.key.take(), node) {
             node.unregister(key);
         }
@@ -731,19 +731,38 @@ impl<F: Future> Future for Run<'_, F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Some(err) = this.ctx.err() {
-            return Poll::Ready(Err(this.ctx.cancelled(err)));
+        poll_raced(this.ctx, this.fut, this.wait, cx)
+    }
+}
+
+/// One poll of `fut` raced against `ctx`, with `wait` as the registration
+/// that wakes the task on cancel. A done context never polls `fut`.
+#[inline]
+pub(crate) fn poll_raced<F: Future>(
+    ctx: &Ctx,
+    fut: Pin<&mut F>,
+    wait: &mut Wait,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, Cancelled>> {
+    if let Some(err) = ctx.err() {
+        return Poll::Ready(Err(ctx.cancelled(err)));
+    }
+    if let Poll::Ready(out) = fut.poll(cx) {
+        return Poll::Ready(Ok(out));
+    }
+    match wait.poll(ctx.node.as_deref(), cx) {
+        Poll::Ready(()) => {
+            let err = ctx.err().unwrap_or(CtxError::Canceled);
+            Poll::Ready(Err(ctx.cancelled(err)))
         }
-        if let Poll::Ready(out) = this.fut.poll(cx) {
-            return Poll::Ready(Ok(out));
-        }
-        match this.wait.poll(this.ctx.node.as_deref(), cx) {
-            Poll::Ready(()) => {
-                let err = this.ctx.err().unwrap_or(CtxError::Canceled);
-                Poll::Ready(Err(this.ctx.cancelled(err)))
-            }
-            Poll::Pending => Poll::Pending,
-        }
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+impl Ctx {
+    /// This context's node, for registrations that outlive one future.
+    pub(crate) fn node_ref(&self) -> Option<&Node> {
+        self.node.as_deref()
     }
 }
 

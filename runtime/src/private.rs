@@ -10,7 +10,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use crate::{CancelHandle, Cancelled, Ctx, Run};
+use crate::ctx::{Wait, poll_raced};
+use crate::{CancelHandle, Cancelled, Ctx};
 
 /// The check made when a cancellable function is entered.
 #[inline(always)]
@@ -18,11 +19,80 @@ pub fn enter(ctx: &Ctx) -> Result<(), Cancelled> {
     ctx.check()
 }
 
+/// The registration a racing function shares among its checkpoints: made once
+/// per call, so an await that is pending registers the task's waker with the
+/// context once per call rather than once per await (the same task polls
+/// every checkpoint, so the waker rarely changes), and unregisters it when the
+/// call ends or is dropped.
+pub struct Waiter<'a> {
+    ctx: &'a Ctx,
+    wait: Wait,
+}
+
+impl<'a> Waiter<'a> {
+    /// A waiter for the checkpoints of one call.
+    #[inline(always)]
+    pub fn new(ctx: &'a Ctx) -> Self {
+        Waiter {
+            ctx,
+            wait: Wait::default(),
+        }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.wait.clear(self.ctx.node_ref());
+    }
+}
+
+impl fmt::Debug for Waiter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter").finish_non_exhaustive()
+    }
+}
+
 /// A racing checkpoint (`mode = "race"`): the awaited future against the
-/// context. `IntoFuture` so that everything `.await` accepts is accepted.
+/// context. `IntoFuture` so that everything `.await` accepts is accepted. The
+/// future comes first so that awaits nested in it are done with the waiter
+/// before this one borrows it.
 #[inline(always)]
-pub fn checkpoint<F: IntoFuture>(ctx: &Ctx, future: F) -> Run<'_, F::IntoFuture> {
-    ctx.run(future.into_future())
+pub fn checkpoint<'w, 'a, F: IntoFuture>(
+    future: F,
+    waiter: &'w mut Waiter<'a>,
+) -> Checkpoint<'w, 'a, F::IntoFuture> {
+    Checkpoint {
+        waiter,
+        future: future.into_future(),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future raced against the context of its [`Waiter`].
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Checkpoint<'w, 'a, F> {
+        waiter: &'w mut Waiter<'a>,
+        #[pin]
+        future: F,
+    }
+}
+
+impl<F: Future> Future for Checkpoint<'_, '_, F> {
+    type Output = Result<F::Output, Cancelled>;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let waiter = &mut **this.waiter;
+        poll_raced(waiter.ctx, this.future, &mut waiter.wait, cx)
+    }
+}
+
+impl<F> fmt::Debug for Checkpoint<'_, '_, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Checkpoint").finish_non_exhaustive()
+    }
 }
 
 /// The value of a checkpoint that stands as a statement: a call rather than

@@ -12,6 +12,10 @@ use super::spans::{Range, hidden, respan};
 pub(crate) struct Checkpoints<'a> {
     /// The hidden binding that holds `&Ctx` in the body.
     pub(crate) ctx: &'a Ident,
+    /// The hidden binding of the call's `Waiter`, shared by racing checkpoints.
+    pub(crate) waiter: &'a Ident,
+    /// Whether a racing checkpoint was made, so the waiter is needed.
+    pub(crate) uses_waiter: bool,
     pub(crate) mode: Mode,
     pub(crate) krate: &'a Path,
     /// Where errors about the return type point.
@@ -38,7 +42,7 @@ impl Checkpoints<'_> {
         }
     }
 
-    fn checkpoint(&self, await_expr: ExprAwait) -> Expr {
+    fn checkpoint(&mut self, await_expr: ExprAwait) -> Expr {
         let ExprAwait {
             attrs,
             base,
@@ -54,7 +58,20 @@ impl Checkpoints<'_> {
         };
         let helper = respan(helper, first);
         let identity = respan(quote!(#krate::__private::value), first);
-        let ctx = hidden(&self.ctx.to_string(), first);
+        // Racing checkpoints share the call's waiter; the future is the first
+        // argument, so awaits nested in it release the waiter before this
+        // checkpoint borrows it.
+        let call = match self.mode {
+            Mode::Race => {
+                self.uses_waiter = true;
+                let waiter = hidden(&self.waiter.to_string(), first);
+                quote_spanned!(first=> #helper(#base, &mut #waiter))
+            }
+            Mode::Check => {
+                let ctx = hidden(&self.ctx.to_string(), first);
+                quote_spanned!(first=> #helper(#ctx, #base))
+            }
+        };
         let value = hidden("value", last);
         let cancelled = hidden("cancelled", last);
         let early = early_return(krate, self.return_type, &cancelled);
@@ -66,7 +83,7 @@ impl Checkpoints<'_> {
         // ordinary one (`must_use` still applies, clippy sees no odd `match;`).
         let tokens = quote_spanned! {last=>
             #(#attrs)*
-            #identity(#match_token #helper(#ctx, #base) #dot_token #await_token {
+            #identity(#match_token #call #dot_token #await_token {
                 #ok(#value) => #value,
                 #err(#cancelled) => #early,
             })

@@ -77,14 +77,23 @@ fn rewrite(args: &Args, item: &mut FnItem) -> Result<(), Vec<syn::Error>> {
     }
     let hidden = Ident::new("__ctxkit_ctx", Span::mixed_site());
     let mut prelude = prelude(args, &item.sig.ident, &param, &hidden, return_type);
+    let waiter = Ident::new("__ctxkit_waiter", Span::mixed_site());
     let mut checkpoints = Checkpoints {
         ctx: &hidden,
+        waiter: &waiter,
+        uses_waiter: false,
         mode: args.mode,
         krate: &args.krate,
         return_type,
     };
     for stmt in &mut body.stmts {
         checkpoints.visit_stmt_mut(stmt);
+    }
+    if checkpoints.uses_waiter {
+        let krate = &args.krate;
+        prelude.push(syn::parse_quote_spanned! {Span::mixed_site()=>
+            let mut #waiter = #krate::__private::Waiter::new(#hidden);
+        });
     }
     // Items the body starts with stay first: they are visible in the whole
     // block wherever they stand, and clippy's `items_after_statements` should
