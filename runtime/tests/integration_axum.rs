@@ -43,14 +43,14 @@ fn client() -> reqwest::Client {
 /// What a task spawned by a handler saw when its context ended.
 type Seen = (CtxError, String);
 
-fn watch(ctx: &Ctx, tx: mpsc::UnboundedSender<Seen>) {
+fn watch(ctx: &Ctx, tx: mpsc::Sender<Seen>) {
     drop(ctx.spawn_named("handler work", move |ctx| async move {
         ctx.done().await;
-        let _ = tx.send((ctx.err().unwrap(), ctx.cause().unwrap().to_string()));
+        let _ = tx.try_send((ctx.err().unwrap(), ctx.cause().unwrap().to_string()));
     }));
 }
 
-async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
+async fn next<T>(rx: &mut mpsc::Receiver<T>) -> T {
     tokio::time::timeout(HANG, rx.recv())
         .await
         .expect("hung")
@@ -95,16 +95,16 @@ async fn handler_gets_its_context_and_request_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handler_past_its_deadline_gets_504_and_its_work_is_cancelled() {
     let (root, _stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::unbounded_channel();
-    let (dropped_tx, mut dropped) = mpsc::unbounded_channel::<()>();
+    let (seen_tx, mut seen) = mpsc::channel(16);
+    let (dropped_tx, mut dropped) = mpsc::channel::<()>(16);
     let app = Router::new().route(
         "/slow",
         get(move |ctx: Ctx| async move {
             watch(&ctx, seen_tx);
-            struct OnDrop(mpsc::UnboundedSender<()>);
+            struct OnDrop(mpsc::Sender<()>);
             impl Drop for OnDrop {
                 fn drop(&mut self) {
-                    let _ = self.0.send(());
+                    let _ = self.0.try_send(());
                 }
             }
             let _guard = OnDrop(dropped_tx);
@@ -267,21 +267,22 @@ async fn grpc_timeout_shortens_the_deadline_and_never_extends_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_shutdown_cancels_in_flight_requests_with_its_cause_and_drains() {
     let (root, stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::unbounded_channel();
-    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen) = mpsc::channel(16);
+    let (started_tx, mut started) = mpsc::channel(16);
     let app = Router::new()
         .route(
             "/work",
             get(move |ctx: Ctx| async move {
                 watch(&ctx, seen_tx);
-                let _ = started_tx.send(());
+                let _ = started_tx.try_send(());
                 std::future::pending::<()>().await
             }),
         )
         .layer(CtxLayer::new(root.clone()).timeout(Duration::from_secs(60)));
     let server = Server::start(&root, app).await;
 
-    let request = tokio::spawn(client().get(server.url("/work")).send());
+    let call = client().get(server.url("/work")).send();
+    let request = root.spawn(move |_| call);
     next(&mut started).await;
     stop.cancel_with("deploy");
 
@@ -301,21 +302,22 @@ async fn server_shutdown_cancels_in_flight_requests_with_its_cause_and_drains() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_going_away_cancels_the_handlers_work() {
     let (root, _stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::unbounded_channel();
-    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen) = mpsc::channel(16);
+    let (started_tx, mut started) = mpsc::channel(16);
     let app = Router::new()
         .route(
             "/work",
             get(move |ctx: Ctx| async move {
                 watch(&ctx, seen_tx);
-                let _ = started_tx.send(());
+                let _ = started_tx.try_send(());
                 std::future::pending::<()>().await
             }),
         )
         .layer(CtxLayer::new(root.clone()));
     let server = Server::start(&root, app).await;
 
-    let request = tokio::spawn(client().get(server.url("/work")).send());
+    let call = client().get(server.url("/work")).send();
+    let request = root.spawn(move |_| call);
     next(&mut started).await;
     request.abort();
 
@@ -327,7 +329,7 @@ async fn a_client_going_away_cancels_the_handlers_work() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finished_request_cancels_what_its_handler_left_running() {
     let (root, _stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen) = mpsc::channel(16);
     let app = Router::new()
         .route(
             "/quick",

@@ -28,14 +28,14 @@ async fn serve(root: &Ctx, app: Router) -> SocketAddr {
 }
 
 /// A hop that calls the next one with its own context and relays the status.
-fn forwarding(next: SocketAddr, layer: CtxLayer, seen: mpsc::UnboundedSender<Seen>) -> Router {
-    let client = reqwest::Client::new();
+fn forwarding(next: SocketAddr, layer: CtxLayer, seen: mpsc::Sender<Seen>) -> Router {
+    let client = reqwest::Client::builder().timeout(HANG).build().unwrap();
     Router::new()
         .route(
             "/",
             get(move |ctx: Ctx, uri: Uri| async move {
                 if uri.query() != Some("warm") {
-                    let _ = seen.send(Seen::at_start(&ctx));
+                    let _ = seen.try_send(Seen::at_start(&ctx));
                 }
                 let resp = client.get(format!("http://{next}{uri}")).send_ctx(&ctx).await?;
                 Ok::<_, CallError>(StatusCode::from_u16(resp.status().as_u16()).unwrap())
@@ -63,7 +63,7 @@ impl Seen {
     }
 }
 
-async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
+async fn next<T>(rx: &mut mpsc::Receiver<T>) -> T {
     tokio::time::timeout(HANG, rx.recv())
         .await
         .expect("hung")
@@ -73,8 +73,8 @@ async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_edges_deadline_stops_the_third_hop() {
     let (root, _stop) = Ctx::background().with_cancel();
-    let (start_tx, mut starts) = mpsc::unbounded_channel::<Seen>();
-    let (end_tx, mut ends) = mpsc::unbounded_channel::<(CtxError, String)>();
+    let (start_tx, mut starts) = mpsc::channel::<Seen>(16);
+    let (end_tx, mut ends) = mpsc::channel::<(CtxError, String)>(16);
 
     // Hop 3 works longer than any budget; what it started must end with the
     // edge's deadline.
@@ -86,10 +86,10 @@ async fn the_edges_deadline_stops_the_third_hop() {
                 if uri.query() == Some("warm") {
                     return Ok("warm");
                 }
-                let _ = hop3_seen.send(Seen::at_start(&ctx));
+                let _ = hop3_seen.try_send(Seen::at_start(&ctx));
                 drop(ctx.spawn_named("hop 3 work", move |ctx| async move {
                     ctx.done().await;
-                    let _ = end_tx.send((ctx.err().unwrap(), ctx.cause().unwrap().to_string()));
+                    let _ = end_tx.try_send((ctx.err().unwrap(), ctx.cause().unwrap().to_string()));
                 }));
                 ctx.run(tokio::time::sleep(Duration::from_secs(30))).await?;
                 Ok::<_, ctxkit::Cancelled>("finished")
@@ -104,7 +104,7 @@ async fn the_edges_deadline_stops_the_third_hop() {
 
     // Open the pooled connections first, so the budget measured below is
     // spent on the calls, not on connecting.
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder().timeout(HANG).build().unwrap();
     let warm = client
         .get(format!("http://{edge}/?warm"))
         .timeout(HANG)
