@@ -12,7 +12,6 @@ use std::time::Duration;
 use ctxkit::Ctx;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::runtime::Handle;
 use tokio::time::Instant;
 
 /// Prints the line the example tests read: `leaked tasks: N`.
@@ -30,12 +29,8 @@ pub struct TaskCount {
 impl TaskCount {
     /// Takes the baseline. Call it first thing in `main`.
     pub fn start() -> TaskCount {
-        // ctxkit starts one timer task per runtime with the first deadline
-        // and keeps it as long as the runtime: start it now so the baseline
-        // holds it.
-        drop(Ctx::background().with_timeout(Duration::from_secs(1)));
         TaskCount {
-            baseline: Handle::current().metrics().num_alive_tasks(),
+            baseline: ctxkit::leaks::runtime_tasks().unwrap_or(0),
         }
     }
 
@@ -56,9 +51,8 @@ impl TaskCount {
     }
 
     fn alive(&self) -> usize {
-        Handle::current()
-            .metrics()
-            .num_alive_tasks()
+        ctxkit::leaks::runtime_tasks()
+            .unwrap_or(0)
             .saturating_sub(self.baseline)
     }
 }

@@ -103,7 +103,8 @@ impl Ctx {
     /// # }
     /// ```
     pub fn with_timeout(&self, timeout: Duration) -> (Ctx, CancelHandle) {
-        self.deadline_child(Instant::now() + timeout, Reason::Timeout(timeout))
+        let now = Instant::now();
+        self.deadline_child(now, now + timeout, Reason::Timeout(timeout))
     }
 
     /// Like [`with_timeout`](Ctx::with_timeout), with the cause to report
@@ -119,7 +120,8 @@ impl Ctx {
     /// # }
     /// ```
     pub fn with_timeout_cause(&self, timeout: Duration, cause: impl Into<Cause>) -> (Ctx, CancelHandle) {
-        self.deadline_child(Instant::now() + timeout, Reason::Given(cause.into()))
+        let now = Instant::now();
+        self.deadline_child(now, now + timeout, Reason::Given(cause.into()))
     }
 
     /// [`with_timeout_cause`](Ctx::with_timeout_cause) with a static text,
@@ -130,7 +132,8 @@ impl Ctx {
         timeout: Duration,
         cause: &'static str,
     ) -> (Ctx, CancelHandle) {
-        self.deadline_child(Instant::now() + timeout, Reason::Text(cause))
+        let now = Instant::now();
+        self.deadline_child(now, now + timeout, Reason::Text(cause))
     }
 
     /// A child context that is cancelled with [`CtxError::DeadlineExceeded`]
@@ -148,6 +151,7 @@ impl Ctx {
     pub fn with_deadline(&self, deadline: Instant) -> (Ctx, CancelHandle) {
         let now = Instant::now();
         self.deadline_child(
+            now,
             deadline,
             Reason::Deadline(deadline.saturating_duration_since(now)),
         )
@@ -164,10 +168,12 @@ impl Ctx {
     /// # }
     /// ```
     pub fn with_deadline_cause(&self, deadline: Instant, cause: impl Into<Cause>) -> (Ctx, CancelHandle) {
-        self.deadline_child(deadline, Reason::Given(cause.into()))
+        self.deadline_child(Instant::now(), deadline, Reason::Given(cause.into()))
     }
 
-    fn deadline_child(&self, at: Instant, reason: Reason) -> (Ctx, CancelHandle) {
+    /// A child with deadline `at`; `now` is the caller's reading of the clock,
+    /// taken once.
+    fn deadline_child(&self, now: Instant, at: Instant, reason: Reason) -> (Ctx, CancelHandle) {
         let parent_deadline = self.deadline();
         let node = self.child_node(2, Some(at));
         let pair = (
@@ -180,7 +186,7 @@ impl Ctx {
         if node.is_done() || parent_deadline.is_some_and(|p| p <= at) {
             return pair;
         }
-        if at <= Instant::now() {
+        if at <= now {
             Node::cancel(&node, CtxError::DeadlineExceeded, reason.into_cause());
         } else {
             node.set_watcher(Watcher::Timer(timer::insert(&node, at, reason)));

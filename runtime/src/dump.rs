@@ -111,9 +111,7 @@ impl TaskDump {
 }
 
 pub(crate) fn runtime_alive() -> Option<usize> {
-    tokio::runtime::Handle::try_current()
-        .ok()
-        .map(|h| h.metrics().num_alive_tasks())
+    crate::leaks::runtime_tasks()
 }
 
 fn millis(d: Duration) -> u64 {

@@ -28,6 +28,28 @@ use crate::Instant;
 use crate::sync::Arc;
 use crate::task::{self, Task, TaskInfo};
 
+/// Live tasks on the current tokio runtime, tracked or not, less the timer
+/// tasks ctxkit keeps there for itself (they start with the first deadline
+/// made on a thread and live as long as the runtime). `None` outside a
+/// runtime. Compare two readings to see untracked tasks come and go.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let before = ctxkit::leaks::runtime_tasks().unwrap();
+/// let (_ctx, _cancel) = ctxkit::Ctx::background().with_timeout(std::time::Duration::from_secs(5));
+/// assert_eq!(ctxkit::leaks::runtime_tasks().unwrap(), before);
+/// # }
+/// ```
+pub fn runtime_tasks() -> Option<usize> {
+    let handle = tokio::runtime::Handle::try_current().ok()?;
+    Some(
+        handle
+            .metrics()
+            .num_alive_tasks()
+            .saturating_sub(crate::timer::drivers(&handle)),
+    )
+}
+
 /// The live tracked tasks: those of the calling `#[ctxkit::test]` when called
 /// inside one, every tracked task otherwise.
 ///

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::runtime::{Builder, Handle};
+use tokio::runtime::Builder;
 
 use crate::leaks::{LeakReport, Verify};
 use crate::task::{CURRENT, Current};
@@ -70,14 +70,9 @@ pub fn run<F: Future>(config: Config, body: F) -> F::Output {
     }
 }
 
-/// Live tasks on the test's runtime, less ctxkit's own timer driver (started
-/// by the first deadline and alive as long as the runtime).
+/// Live tasks on the test's runtime, less ctxkit's own timer drivers.
 fn alive_on_runtime() -> usize {
-    let handle = Handle::current();
-    handle
-        .metrics()
-        .num_alive_tasks()
-        .saturating_sub(usize::from(crate::timer::has_driver(&handle)))
+    crate::leaks::runtime_tasks().unwrap_or(0)
 }
 
 /// Tracked tasks of this test, then the runtime's own count against the

@@ -1,7 +1,9 @@
-//! Deadline timers. One driver task per tokio runtime sleeps until the
-//! earliest deadline in a shared heap and cancels the contexts whose deadline
-//! has passed: a `with_timeout` costs a heap push, not a task spawn, and an
-//! early cancel costs a slab removal, not a task abort.
+//! Deadline timers. A few driver tasks per tokio runtime (one per shard, a
+//! shard per group of threads, as Go keeps a timer heap per P) each sleep
+//! until the earliest deadline of their heap and cancel the contexts whose
+//! deadline has passed: a `with_timeout` costs a heap push, not a task spawn,
+//! and an early cancel costs a slab removal, not a task abort. Threads making
+//! timeouts at once use different heaps, so they do not contend.
 //!
 //! # Invariants
 //!
@@ -162,8 +164,22 @@ impl Timers {
     }
 }
 
-/// The timers of the current runtime (or of ctxkit's own), starting their
-/// driver on first use. A per-thread cache keeps the common path lock-free.
+/// Heaps per runtime. Threads are spread over them in turn.
+const SHARDS: usize = 4;
+
+/// This thread's shard, the same for every runtime it runs.
+fn this_shard() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|s| *s)
+}
+
+/// This thread's timers on the current runtime (or on ctxkit's own),
+/// starting their driver on first use. A per-thread cache keeps the common
+/// path free of the global map's lock.
 fn for_current_runtime() -> StdArc<Timers> {
     let handle = crate::driver::handle();
     let id = handle.id();
@@ -176,23 +192,23 @@ fn for_current_runtime() -> StdArc<Timers> {
         {
             return timers.clone();
         }
-        let timers = registered(&handle, id);
+        let timers = registered(&handle, (id, this_shard()));
         *cache.borrow_mut() = Some((id, timers.clone()));
         timers
     })
 }
 
-/// Every runtime's timers, for the first use on each thread.
-static ALL: Mutex<Option<HashMap<Id, Weak<Timers>>>> = Mutex::new(None);
+/// Every runtime's timers by shard, for the first use on each thread.
+static ALL: Mutex<Option<HashMap<(Id, usize), Weak<Timers>>>> = Mutex::new(None);
 
 fn guard<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn registered(handle: &Handle, id: Id) -> StdArc<Timers> {
+fn registered(handle: &Handle, key: (Id, usize)) -> StdArc<Timers> {
     let mut all = guard(&ALL);
     let all = all.get_or_insert_with(HashMap::new);
-    if let Some(timers) = all.get(&id).and_then(Weak::upgrade) {
+    if let Some(timers) = all.get(&key).and_then(Weak::upgrade) {
         return timers;
     }
     all.retain(|_, w| w.strong_count() > 0);
@@ -200,17 +216,19 @@ fn registered(handle: &Handle, id: Id) -> StdArc<Timers> {
         state: Mutex::new(State::default()),
         wake: Notify::new(),
     });
-    all.insert(id, StdArc::downgrade(&timers));
+    all.insert(key, StdArc::downgrade(&timers));
     // ctxkit: allow(bare_spawn) -- the runtime's timer driver lives as long as the runtime.
     handle.spawn(timers.clone().drive());
     timers
 }
 
-/// Whether ctxkit's timer driver task runs on this runtime (it counts in
-/// tokio's live-task metrics).
-pub(crate) fn has_driver(handle: &Handle) -> bool {
-    guard(&ALL)
-        .as_ref()
-        .and_then(|all| all.get(&handle.id()))
-        .is_some_and(|w| w.strong_count() > 0)
+/// How many of ctxkit's timer driver tasks run on this runtime (they count
+/// in tokio's live-task metrics).
+pub(crate) fn drivers(handle: &Handle) -> usize {
+    let id = handle.id();
+    guard(&ALL).as_ref().map_or(0, |all| {
+        all.iter()
+            .filter(|((rt, _), w)| *rt == id && w.strong_count() > 0)
+            .count()
+    })
 }

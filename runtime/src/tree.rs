@@ -88,6 +88,8 @@ struct State {
     cause: Option<Cause>,
     children: Slab<Arc<Node>>,
     waiters: Slab<Waker>,
+    /// A deadline timer or signal listener; inline, as deadlines are common.
+    watcher: Option<Watcher>,
     /// What few nodes need, boxed so the common node stays small.
     extra: Option<Box<Extra>>,
 }
@@ -98,7 +100,6 @@ struct Extra {
     /// later registration that reused its slab key.
     after: Slab<(u64, AfterFn)>,
     next_after_id: u64,
-    watcher: Option<Watcher>,
 }
 
 impl State {
@@ -242,7 +243,7 @@ impl Node {
     fn unlink(&self) -> Option<Arc<Node>> {
         let was_linked = self.linked.swap(false, Ordering::AcqRel);
         if self.watched.load(Ordering::Acquire) {
-            let watcher = lock(&self.state).extra.as_mut().and_then(|e| e.watcher.take());
+            let watcher = lock(&self.state).watcher.take();
             if let Some(w) = watcher {
                 w.stop();
             }
@@ -323,21 +324,21 @@ impl Node {
         let was_linked = self.linked.swap(false, Ordering::AcqRel);
         let waiters = std::mem::take(&mut st.waiters);
         let extra = st.extra.take();
+        let watcher = st.watcher.take();
         let children = std::mem::take(&mut st.children);
         drop(st);
 
         for (_, waker) in waiters {
             waker.wake();
         }
+        if let Some(w) = watcher {
+            w.stop();
+        }
         let mut had_after = false;
         if let Some(extra) = extra {
-            let Extra { after, watcher, .. } = *extra;
-            had_after = !after.is_empty();
-            for (_, (_, f)) in after {
+            had_after = !extra.after.is_empty();
+            for (_, (_, f)) in extra.after {
                 run_after(f);
-            }
-            if let Some(w) = watcher {
-                w.stop();
             }
         }
         Some(Finished {
@@ -420,7 +421,7 @@ impl Node {
             watcher.stop();
             return;
         }
-        st.extra().watcher = Some(watcher);
+        st.watcher = Some(watcher);
         self.watched.store(true, Ordering::Release);
     }
 
