@@ -198,8 +198,11 @@ fn for_current_runtime() -> StdArc<Timers> {
     })
 }
 
+/// The timers of each (runtime, shard).
+type Registry = HashMap<(Id, usize), Weak<Timers>>;
+
 /// Every runtime's timers by shard, for the first use on each thread.
-static ALL: Mutex<Option<HashMap<(Id, usize), Weak<Timers>>>> = Mutex::new(None);
+static ALL: Mutex<Option<Registry>> = Mutex::new(None);
 
 fn guard<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
