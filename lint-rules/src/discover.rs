@@ -155,15 +155,17 @@ pub fn workspace_roots(ws: &Workspace) -> Vec<PathBuf> {
 
 /// Every `.rs` file under `roots` (a root may be a file), sorted and
 /// without duplicates, plus the walk's errors (symlink loops, unreadable
-/// directories).
+/// directories). Excludes apply to what the walk finds; a file named
+/// outright is checked all the same, as ruff does.
 pub fn walk(roots: &[PathBuf], sources: &Sources) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
+    let mut named = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
         if !root.is_dir() {
             // A file, or something that cannot be read (a symlink loop):
             // reading it reports what is wrong.
-            files.push(root.clone());
+            named.push(root.clone());
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -184,6 +186,7 @@ pub fn walk(roots: &[PathBuf], sources: &Sources) -> (Vec<PathBuf>, Vec<String>)
         }
     }
     files.retain(|f| !sources.excluded(f));
+    files.extend(named);
     files.sort();
     files.dedup();
     (files, errors)

@@ -229,6 +229,8 @@ fn check(args: &CheckArgs, sub: &ArgMatches) -> Result<ExitCode, String> {
             .paths
             .iter()
             .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+            // `.` components would keep `exclude` paths and patterns from matching.
+            .map(|p: PathBuf| p.components().collect())
             .collect();
         (roots, sources)
     };

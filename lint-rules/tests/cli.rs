@@ -320,6 +320,13 @@ fn exclude_takes_paths_and_glob_patterns() {
     let o = run(dir.path(), &["check"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // The pattern matches that file name only, not its neighbours.
+    // A file named outright is checked even when excluded.
+    let o = run(dir.path(), &["check", "examples/pool_leaky.rs"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    for walked in ["examples", ".", "./examples/"] {
+        let o = run(dir.path(), &["check", walked]);
+        assert_eq!(code(&o), 0, "{walked}: {}", stderr(&o));
+    }
     std::fs::write(dir.path().join("examples/pool.rs"), LEAKY).unwrap();
     let o = run(dir.path(), &["check"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
