@@ -50,6 +50,24 @@ fn watch(ctx: &Ctx, tx: mpsc::Sender<Seen>) {
     }));
 }
 
+/// A `/work` route whose handler reports that it started, watches its
+/// context (reporting how it ends) and never answers by itself.
+fn stuck_at_work(layer: CtxLayer) -> (Router, mpsc::Receiver<()>, mpsc::Receiver<Seen>) {
+    let (seen_tx, seen) = mpsc::channel(16);
+    let (started_tx, started) = mpsc::channel(16);
+    let app = Router::new()
+        .route(
+            "/work",
+            get(move |ctx: Ctx| async move {
+                watch(&ctx, seen_tx);
+                let _ = started_tx.try_send(());
+                std::future::pending::<()>().await
+            }),
+        )
+        .layer(layer);
+    (app, started, seen)
+}
+
 async fn next<T>(rx: &mut mpsc::Receiver<T>) -> T {
     tokio::time::timeout(HANG, rx.recv())
         .await
@@ -267,18 +285,8 @@ async fn grpc_timeout_shortens_the_deadline_and_never_extends_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_shutdown_cancels_in_flight_requests_with_its_cause_and_drains() {
     let (root, stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::channel(16);
-    let (started_tx, mut started) = mpsc::channel(16);
-    let app = Router::new()
-        .route(
-            "/work",
-            get(move |ctx: Ctx| async move {
-                watch(&ctx, seen_tx);
-                let _ = started_tx.try_send(());
-                std::future::pending::<()>().await
-            }),
-        )
-        .layer(CtxLayer::new(root.clone()).timeout(Duration::from_secs(60)));
+    let (app, mut started, mut seen) =
+        stuck_at_work(CtxLayer::new(root.clone()).timeout(Duration::from_secs(60)));
     let server = Server::start(&root, app).await;
 
     let call = client().get(server.url("/work")).send();
@@ -302,18 +310,7 @@ async fn server_shutdown_cancels_in_flight_requests_with_its_cause_and_drains() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_going_away_cancels_the_handlers_work() {
     let (root, _stop) = Ctx::background().with_cancel();
-    let (seen_tx, mut seen) = mpsc::channel(16);
-    let (started_tx, mut started) = mpsc::channel(16);
-    let app = Router::new()
-        .route(
-            "/work",
-            get(move |ctx: Ctx| async move {
-                watch(&ctx, seen_tx);
-                let _ = started_tx.try_send(());
-                std::future::pending::<()>().await
-            }),
-        )
-        .layer(CtxLayer::new(root.clone()));
+    let (app, mut started, mut seen) = stuck_at_work(CtxLayer::new(root.clone()));
     let server = Server::start(&root, app).await;
 
     let call = client().get(server.url("/work")).send();
